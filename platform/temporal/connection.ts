@@ -16,9 +16,9 @@ function connectionOptions(target: TemporalTarget) {
  * A client that connects on first use: the API and the relay must start, and keep taking
  * leads, while Temporal is unreachable; the outbox holds the work until it is back.
  */
-export function createTemporalClient(target: TemporalTarget): Client {
+export function createTemporalClient(target: TemporalTarget): { client: Client; connection: Connection } {
   const connection = Connection.lazy(connectionOptions(target))
-  return new Client({ connection, namespace: target.TEMPORAL_NAMESPACE })
+  return { client: new Client({ connection, namespace: target.TEMPORAL_NAMESPACE }), connection }
 }
 
 /** The worker's connection (Rust core); rejects when the server cannot be reached. */

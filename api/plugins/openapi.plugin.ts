@@ -1,0 +1,30 @@
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+
+/** The OpenAPI document, generated from the route schemas, at /openapi.json and a docs page at /docs. */
+export default fp(
+  async function openapi(app: FastifyInstance) {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'Leadwire API',
+          version: '0.1.0',
+          description:
+            'Capture leads from every channel through one governed ingestion path; each lead gets a durable journey. ' +
+            'Errors are application/problem+json (RFC 9457) with field pointers.',
+        },
+        tags: [
+          { name: 'leads', description: 'Capture and read leads' },
+          { name: 'operations', description: 'Liveness, readiness and the API description' },
+        ],
+      },
+      refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json['$id'] ?? `def-${i}`) },
+    })
+    await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } })
+    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  },
+  { name: 'openapi' },
+)

@@ -1,0 +1,112 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { LeadwireError, type ErrorCode, type FieldError } from '../../platform/errors.js'
+import { Problem, type ProblemBody } from '../schemas/problem.schema.js'
+
+const TITLES: Record<ErrorCode, string> = {
+  validation_failed: 'The request has invalid fields',
+  malformed_request: 'The request could not be read',
+  not_found: 'Not found',
+  conflict: 'Conflict',
+  unsupported_media_type: 'Unsupported media type',
+  payload_too_large: 'Payload too large',
+  rule_violation: 'A business rule refused the request',
+  not_ready: 'Not ready',
+  rate_limited: 'Too many requests',
+  internal: 'Internal error',
+}
+
+/** A stable URI per error code (RFC 9457 `type`). */
+export const problemType = (code: ErrorCode) => `urn:leadwire:problem:${code}`
+
+interface AjvIssue {
+  instancePath: string
+  message?: string
+  keyword: string
+  params: Record<string, unknown>
+}
+
+function fieldErrors(issues: AjvIssue[], part: string): FieldError[] {
+  return issues.map((issue) => {
+    let pointer = `/${part}${issue.instancePath}`
+    if (issue.keyword === 'required') pointer += `/${String(issue.params['missingProperty'])}`
+    if (issue.keyword === 'additionalProperties') {
+      pointer += `/${String(issue.params['additionalProperty'])}`
+      return { pointer, message: 'is not a known field' }
+    }
+    const allowed = issue.params['allowedValues']
+    const suffix = Array.isArray(allowed) ? `: ${allowed.join(', ')}` : ''
+    return { pointer, message: `${issue.message ?? 'is invalid'}${suffix}` }
+  })
+}
+
+/** Maps anything thrown in a request to a problem; 5xx details stay in the log. */
+function toProblem(error: FastifyError | LeadwireError | Error, request: FastifyRequest): ProblemBody {
+  const build = (code: ErrorCode, status: number, detail: string, errors?: FieldError[]): ProblemBody => ({
+    type: problemType(code),
+    title: TITLES[code],
+    status,
+    detail,
+    instance: request.id,
+    code,
+    ...(errors?.length ? { errors } : {}),
+  })
+  if (error instanceof LeadwireError) {
+    if (error.status >= 500) return build(error.code, error.status, 'The server could not complete the request.')
+    return build(error.code, error.status, error.message, error.options.errors)
+  }
+  const fe = error as FastifyError & { validation?: AjvIssue[]; validationContext?: string }
+  if (fe.validation) {
+    const part = fe.validationContext ?? 'body'
+    // A body that parses but breaks the contract is unprocessable (422); a bad URL or header is a bad request (400).
+    return part === 'body'
+      ? build('validation_failed', 422, 'The request body does not match the schema.', fieldErrors(fe.validation, part))
+      : build('malformed_request', 400, `The request ${part} is invalid.`, fieldErrors(fe.validation, part))
+  }
+  switch (fe.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return build('unsupported_media_type', 415, `Content-Type ${String(request.headers['content-type'] ?? '(none)')} is not accepted here; send application/json.`)
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return build('payload_too_large', 413, 'The request body is larger than this server accepts.')
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return build('malformed_request', 400, 'The JSON body is empty.')
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return build('malformed_request', 400, 'The body is not valid JSON.')
+  }
+  if (fe.statusCode === 429) return build('rate_limited', 429, fe.message)
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return build('malformed_request', fe.statusCode, fe.message)
+  }
+  return build('internal', 500, 'The server could not complete the request.')
+}
+
+function sendProblem(reply: FastifyReply, problem: ProblemBody) {
+  return reply.code(problem.status).type('application/problem+json').send(problem)
+}
+
+/**
+ * application/problem+json (RFC 9457) for every error and every unknown route. Wrapped
+ * in fastify-plugin so the handler covers the whole app, not just one scope.
+ */
+export default fp(
+  async function problemDetails(app: FastifyInstance) {
+    app.addSchema(Problem)
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      const problem = toProblem(error, request)
+      if (problem.status >= 500) request.log.error({ err: error }, 'request failed')
+      else request.log.info({ code: problem.code, status: problem.status }, 'request refused')
+      return sendProblem(reply, problem)
+    })
+    app.setNotFoundHandler((request, reply) =>
+      sendProblem(reply, {
+        type: problemType('not_found'),
+        title: TITLES.not_found,
+        status: 404,
+        detail: `No route ${request.method} ${request.url.split('?')[0] ?? ''}`,
+        instance: request.id,
+        code: 'not_found',
+      }),
+    )
+  },
+  { name: 'problem-details' },
+)

@@ -1,0 +1,29 @@
+import type { Client, Connection } from '@temporalio/client'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Ingestion } from '../../ingestion/pipeline.js'
+import type { Config } from '../../platform/config.js'
+import type { Db } from '../../platform/database/prisma.js'
+
+/** What route plugins may use. Built by the process entry and passed in, never created here. */
+export interface ApiServices {
+  config: Config
+  db: Db
+  temporal: Client
+  /** The client's connection, for health checks. */
+  temporalConnection: Connection
+  ingestion: Ingestion
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: ApiServices
+  }
+}
+
+export default fp(
+  async function services(app: FastifyInstance, services: ApiServices) {
+    app.decorate('services', services)
+  },
+  { name: 'services' },
+)

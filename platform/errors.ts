@@ -1,0 +1,54 @@
+/*
+ * Errors we throw on purpose. Handlers never pick status codes: they throw one of these
+ * and api/plugins/problem-details.plugin.ts turns it into application/problem+json.
+ */
+export type ErrorCode =
+  | 'validation_failed'
+  | 'malformed_request'
+  | 'not_found'
+  | 'conflict'
+  | 'unsupported_media_type'
+  | 'payload_too_large'
+  | 'rule_violation'
+  | 'not_ready'
+  | 'rate_limited'
+  | 'internal'
+
+export interface FieldError {
+  /** JSON pointer into the request part, e.g. `/body/email`. */
+  pointer: string
+  message: string
+}
+
+export class LeadwireError extends Error {
+  override name = 'LeadwireError'
+  constructor(
+    readonly code: ErrorCode,
+    readonly status: number,
+    message: string,
+    readonly options: { retryable?: boolean; errors?: FieldError[]; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause })
+  }
+}
+
+export class NotFoundError extends LeadwireError {
+  override name = 'NotFoundError'
+  constructor(what: string, id: string) {
+    super('not_found', 404, `${what} ${id} does not exist`)
+  }
+}
+
+export class ConflictError extends LeadwireError {
+  override name = 'ConflictError'
+  constructor(message: string) {
+    super('conflict', 409, message)
+  }
+}
+
+export class DomainRuleError extends LeadwireError {
+  override name = 'DomainRuleError'
+  constructor(message: string, errors: FieldError[] = []) {
+    super('rule_violation', 422, message, { errors })
+  }
+}

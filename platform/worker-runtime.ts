@@ -1,0 +1,80 @@
+import { createRequire } from 'node:module'
+import type { Client } from '@temporalio/client'
+import { Worker, type NativeConnection } from '@temporalio/worker'
+import { createActivities } from '../activities/index.js'
+import { OutboxRelay, relaySettings } from '../ingestion/outbox/relay.js'
+import type { Config } from './config.js'
+import type { Db } from './database/prisma.js'
+import type { Logger } from './logger.js'
+
+const require = createRequire(import.meta.url)
+
+export interface WorkerRuntimeDeps {
+  config: Config
+  db: Db
+  databaseUrl: string
+  connection: NativeConnection
+  /** Client the relay starts journeys with. */
+  temporal: Client
+  log: Logger
+  taskQueue?: string
+}
+
+export interface WorkerRuntime {
+  worker: Worker
+  relay: OutboxRelay | undefined
+  /** Resolves when the worker has stopped (after shutdown() or a fatal error). */
+  run(): Promise<void>
+  shutdown(): Promise<void>
+}
+
+/**
+ * A journey worker: workflows from workflows/, activities from activities/, plus the
+ * outbox relay (every replica runs one; claims never collide). Holds no state another
+ * replica would need.
+ */
+export async function createWorkerRuntime(deps: WorkerRuntimeDeps): Promise<WorkerRuntime> {
+  const { config, log } = deps
+  const taskQueue = deps.taskQueue ?? config.TEMPORAL_TASK_QUEUE
+  const worker = await Worker.create({
+    connection: deps.connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue,
+    activities: createActivities({ db: deps.db }),
+    ...(config.WORKFLOW_BUNDLE_PATH
+      ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } }
+      : { workflowsPath: require.resolve('../workflows/index.ts'), bundlerOptions: { ignoreModules: [] } }),
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    shutdownGraceTime: config.SHUTDOWN_GRACE_MS,
+  })
+  const relay = config.OUTBOX_RELAY_ENABLED
+    ? new OutboxRelay({
+        db: deps.db,
+        databaseUrl: deps.databaseUrl,
+        dispatch: { temporal: deps.temporal, taskQueue },
+        log: log.child({ component: 'outbox-relay' }),
+        ...relaySettings(config),
+      })
+    : undefined
+  let running: Promise<void> | undefined
+  return {
+    worker,
+    relay,
+    run() {
+      running ??= (async () => {
+        await relay?.start()
+        try {
+          await worker.run()
+        } finally {
+          await relay?.stop()
+        }
+      })()
+      return running
+    },
+    async shutdown() {
+      await relay?.stop()
+      if (worker.getState() === 'RUNNING') worker.shutdown()
+      await running
+    },
+  }
+}
