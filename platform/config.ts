@@ -73,6 +73,11 @@ export const ConfigSchema = Type.Object({
     minimum: 1000,
     description: 'How long a claimed event stays invisible to other relays before it is retried.',
   }),
+  OUTBOX_DISPATCH_TIMEOUT_MS: Type.Integer({
+    default: 5000,
+    minimum: 100,
+    description: 'Deadline for one hand-over to Temporal; past it the event is retried later.',
+  }),
   OUTBOX_MAX_BACKOFF_MS: Type.Integer({
     default: 60_000,
     minimum: 100,

@@ -8,6 +8,8 @@ import type { Db } from './database/prisma.js'
 import type { Logger } from './logger.js'
 
 const require = createRequire(import.meta.url)
+/** The bundle entry: every workflow the journey task queue serves. */
+export const WORKFLOWS_ENTRY = require.resolve('../workflows/index.ts')
 
 export interface WorkerRuntimeDeps {
   config: Config
@@ -18,6 +20,8 @@ export interface WorkerRuntimeDeps {
   temporal: Client
   log: Logger
   taskQueue?: string
+  /** A bundle built once and shared (tests start many workers). */
+  workflowBundle?: { code: string }
 }
 
 export interface WorkerRuntime {
@@ -41,9 +45,11 @@ export async function createWorkerRuntime(deps: WorkerRuntimeDeps): Promise<Work
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue,
     activities: createActivities({ db: deps.db }),
-    ...(config.WORKFLOW_BUNDLE_PATH
+    ...(deps.workflowBundle
+      ? { workflowBundle: deps.workflowBundle }
+      : config.WORKFLOW_BUNDLE_PATH
       ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } }
-      : { workflowsPath: require.resolve('../workflows/index.ts'), bundlerOptions: { ignoreModules: [] } }),
+      : { workflowsPath: WORKFLOWS_ENTRY }),
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     shutdownGraceTime: config.SHUTDOWN_GRACE_MS,
   })

@@ -9,6 +9,8 @@ import type { ClaimedEvent } from './outbox.repository.js'
 export interface DispatchContext {
   temporal: Client
   taskQueue: string
+  /** Without a deadline the SDK retries an unreachable server for ~20 s per call. */
+  timeoutMs: number
 }
 
 /**
@@ -22,14 +24,16 @@ export async function dispatch(event: ClaimedEvent, ctx: DispatchContext): Promi
     case 'lead.captured': {
       const input: LeadJourneyInput = { leadId: event.payload.leadId }
       try {
-        await ctx.temporal.workflow.start(LEAD_JOURNEY_WORKFLOW, {
-          workflowId: leadJourneyId(input.leadId),
-          taskQueue: ctx.taskQueue,
-          args: [input],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          memo: event.requestId ? { requestId: event.requestId } : {},
-        })
+        await ctx.temporal.connection.withDeadline(Date.now() + ctx.timeoutMs, () =>
+          ctx.temporal.workflow.start(LEAD_JOURNEY_WORKFLOW, {
+            workflowId: leadJourneyId(input.leadId),
+            taskQueue: ctx.taskQueue,
+            args: [input],
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            memo: event.requestId ? { requestId: event.requestId } : {},
+          }),
+        )
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError) return // the journey ran already
         throw err

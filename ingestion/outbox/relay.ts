@@ -9,7 +9,8 @@ export interface RelayOptions {
   db: Db
   /** A plain connection string for LISTEN (Prisma's pool cannot hold a listening session). */
   databaseUrl: string
-  dispatch: DispatchContext
+  dispatch: Omit<DispatchContext, 'timeoutMs'>
+  dispatchTimeoutMs: number
   log: Logger
   batchSize: number
   leaseMs: number
@@ -18,8 +19,11 @@ export interface RelayOptions {
 }
 
 /** The relay's tuning, from configuration. */
-export function relaySettings(config: Config): Pick<RelayOptions, 'batchSize' | 'leaseMs' | 'pollIntervalMs' | 'maxBackoffMs'> {
+export function relaySettings(
+  config: Config,
+): Pick<RelayOptions, 'batchSize' | 'leaseMs' | 'pollIntervalMs' | 'maxBackoffMs' | 'dispatchTimeoutMs'> {
   return {
+    dispatchTimeoutMs: config.OUTBOX_DISPATCH_TIMEOUT_MS,
     batchSize: config.OUTBOX_BATCH_SIZE,
     leaseMs: config.OUTBOX_LEASE_MS,
     pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
@@ -58,7 +62,7 @@ export class OutboxRelay {
     const { db, batchSize, leaseMs, maxBackoffMs, log } = this.options
     const events = await claimDue(db, batchSize, leaseMs)
     if (events.length === 0) return { claimed: 0, dispatched: 0, failed: 0 }
-    const results = await Promise.allSettled(events.map((e) => dispatch(e, this.options.dispatch)))
+    const results = await Promise.allSettled(events.map((e) => dispatch(e, { ...this.options.dispatch, timeoutMs: this.options.dispatchTimeoutMs })))
     const done: bigint[] = []
     let failed = 0
     await Promise.all(

@@ -19,10 +19,26 @@ export async function stopChild(child: ChildProcess, signal: NodeJS.Signals, gra
   clearTimeout(timer)
 }
 
+const servers = new Set<ChildProcess>()
+let exitGuardInstalled = false
+
+/** Last resort when we exit without stopping a server (a crash, process.exit): kill it. */
+function installExitGuard() {
+  if (exitGuardInstalled) return
+  exitGuardInstalled = true
+  process.on('exit', () => {
+    for (const child of servers) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  })
+}
+
 export function spawnServer(command: string, args: string[], options: SpawnOptions = {}): ChildProcess {
+  installExitGuard()
   // Own process group: a Ctrl-C in the terminal reaches only us, and we stop children
   // in order (API and worker first, then Temporal, then PostgreSQL).
-  return spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...options })
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...options })
+  servers.add(child)
+  child.once('exit', () => servers.delete(child))
+  return child
 }
 
 /** True when nothing accepts connections on host:port. */

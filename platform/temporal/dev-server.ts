@@ -21,10 +21,11 @@ const CLI_TYPE: Record<SearchAttributeType, string> = {
 
 export interface DevServerOptions {
   cliPath: string | undefined
-  /** SQLite file the dev server persists namespaces, histories and search attributes to. */
-  dbFile: string
+  /** SQLite file the dev server persists namespaces, histories and search attributes to; unset: in memory. */
+  dbFile?: string
   port: number
-  uiPort: number
+  /** Web UI port; unset: no UI (tests). */
+  uiPort?: number
   namespace: string
   searchAttributes: readonly SearchAttributeKey<SearchAttributeType>[]
   log: Logger
@@ -32,7 +33,7 @@ export interface DevServerOptions {
 
 export interface DevServer {
   address: string
-  uiUrl: string
+  uiUrl: string | undefined
   stop(): Promise<void>
 }
 
@@ -62,9 +63,9 @@ async function waitUntilServing(address: string, timeoutMs: number, failed: () =
 export async function startTemporalDevServer(options: DevServerOptions): Promise<DevServer> {
   const { port, uiPort, namespace, log } = options
   const address = `127.0.0.1:${port}`
-  const uiUrl = `http://127.0.0.1:${uiPort}`
-  await mkdir(path.dirname(options.dbFile), { recursive: true })
-  for (const p of [port, uiPort]) {
+  const uiUrl = uiPort ? `http://127.0.0.1:${uiPort}` : undefined
+  if (options.dbFile) await mkdir(path.dirname(options.dbFile), { recursive: true })
+  for (const p of uiPort ? [port, uiPort] : [port]) {
     if (!(await isPortFree(p))) {
       throw new Error(
         `port ${p} is already in use: stop what runs there (an earlier dev run?) or set TEMPORAL_DEV_PORT / TEMPORAL_UI_PORT`,
@@ -82,9 +83,9 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
         executable: { type: 'cached-download' },
         ip: '127.0.0.1',
         port,
-        uiPort,
+        ...(uiPort ? { uiPort } : {}),
         namespace,
-        dbFilename: options.dbFile,
+        ...(options.dbFile ? { dbFilename: options.dbFile } : {}),
         searchAttributes: [...options.searchAttributes],
         extraArgs: ['--log-level', 'warn'],
       },
@@ -96,14 +97,12 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   const child = spawnServer(cli.path, [
     'server',
     'start-dev',
-    '--db-filename',
-    options.dbFile,
+    ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
     '--ip',
     '127.0.0.1',
     '--port',
     String(port),
-    '--ui-port',
-    String(uiPort),
+    ...(uiPort ? ['--ui-port', String(uiPort)] : ['--headless']),
     '--namespace',
     namespace,
     '--log-level',

@@ -31,12 +31,12 @@ export interface BinaryLookup {
  * The `temporal` CLI, in this order: an explicit path (TEMPORAL_CLI_PATH), PATH, the
  * project-local install. `none` means: fall back to the SDK's own download (needs internet).
  */
-export function findTemporalCli(explicit: string | undefined): BinaryLookup {
+export function findTemporalCli(explicit: string | undefined, pathVar?: string): BinaryLookup {
   if (explicit) {
     if (!existsSync(explicit)) throw new Error(`TEMPORAL_CLI_PATH points at ${explicit}, which does not exist`)
     return { path: explicit, source: 'explicit' }
   }
-  const fromPath = onPath('temporal')
+  const fromPath = onPath('temporal', pathVar)
   if (fromPath) return { path: fromPath, source: 'PATH' }
   const local = path.join(TOOLS_VENV, 'bin', 'temporal')
   if (existsSync(local)) return { path: local, source: 'project' }
@@ -44,9 +44,9 @@ export function findTemporalCli(explicit: string | undefined): BinaryLookup {
 }
 
 /** The time-skipping test server, same order (TEMPORAL_TEST_SERVER_PATH, PATH, project). */
-export function findTemporalTestServer(explicit: string | undefined): BinaryLookup {
+export function findTemporalTestServer(explicit: string | undefined, pathVar?: string): BinaryLookup {
   if (explicit) return { path: explicit, source: 'explicit' }
-  const fromPath = onPath('temporal-test-server')
+  const fromPath = onPath('temporal-test-server', pathVar)
   if (fromPath) return { path: fromPath, source: 'PATH' }
   const local = path.join(TOOLS_VENV, 'bin', 'temporal-test-server')
   if (existsSync(local)) return { path: local, source: 'project' }

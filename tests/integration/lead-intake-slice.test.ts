@@ -1,0 +1,192 @@
+import type { FastifyInstance } from 'fastify'
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
+import { OutboxRelay, relaySettings } from '../../ingestion/outbox/relay.js'
+import { freePort, waitFor } from '../../platform/process/child-process.js'
+import { startTemporalDevServer, type DevServer } from '../../platform/temporal/dev-server.js'
+import { JOURNEY_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js'
+import { buildTestApp } from '../support/app.js'
+import { testConfig } from '../support/config.js'
+import { createTestDatabase, truncateAll, type TestDatabase } from '../support/database.js'
+import { silentLog, startTestWorker, testTemporalClient, uniqueTaskQueue, type TestWorker } from '../support/temporal.js'
+
+let database: TestDatabase
+
+beforeAll(async () => {
+  database = await createTestDatabase()
+})
+afterAll(async () => {
+  await database.drop()
+})
+afterEach(async () => {
+  await truncateAll(database.db)
+})
+
+async function postLead(app: FastifyInstance, body: Record<string, unknown>, requestId?: string) {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/leads',
+    payload: body,
+    headers: requestId ? { 'x-request-id': requestId } : {},
+  })
+  expect(res.statusCode, res.body).toBe(202)
+  return res.json<{ id: string; journey: { workflowId: string; status: string } }>()
+}
+
+describe('a lead posted to the API starts its journey through the outbox', () => {
+  it('stores the lead, relays the event and the journey runs its first activity', async () => {
+    const taskQueue = uniqueTaskQueue('slice')
+    const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue })
+    const worker = await startTestWorker({ config, db: database.db, databaseUrl: database.url, taskQueue })
+    const app = await buildTestApp({ config, db: database.db })
+    try {
+      const lead = await postLead(app, { firstName: 'Asha', email: 'asha@example.in', channel: 'web_form' }, 'req-slice-1')
+      expect(lead.journey).toEqual({ workflowId: `lead/${lead.id}`, status: 'PENDING' })
+
+      // The journey's activity marks the lead: proof the workflow really ran on the worker.
+      await waitFor(
+        async () => (await database.db.lead.findUniqueOrThrow({ where: { id: lead.id } })).journeyStartedAt !== null,
+        15_000,
+        'the journey to record its start',
+      )
+      const read = await app.inject({ method: 'GET', url: `/v1/leads/${lead.id}` })
+      expect(read.statusCode).toBe(200)
+      expect(read.json()).toMatchObject({
+        id: lead.id,
+        channel: 'web_form',
+        firstName: 'Asha',
+        createdBy: 'api:anonymous',
+        journey: { workflowId: `lead/${lead.id}`, status: 'RUNNING', stage: 'New' },
+      })
+
+      const event = await database.db.outboxEvent.findFirstOrThrow({ where: { aggregateId: lead.id } })
+      expect(event.dispatchedAt).not.toBeNull()
+      expect(event.requestId).toBe('req-slice-1')
+      const { client } = testTemporalClient(config)
+      const description = await client.workflow.getHandle(`lead/${lead.id}`).describe()
+      expect(description.memo).toEqual({ requestId: 'req-slice-1' })
+      expect(description.taskQueue).toBe(taskQueue)
+    } finally {
+      await app.close()
+      await worker.stop()
+    }
+  })
+
+  it('accepts leads while Temporal is down and starts each journey exactly once when it is back', async () => {
+    const port = await freePort()
+    const address = `127.0.0.1:${port}`
+    const taskQueue = uniqueTaskQueue('outage')
+    const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, OUTBOX_MAX_BACKOFF_MS: '200', OUTBOX_DISPATCH_TIMEOUT_MS: '1000' })
+    const { client, connection } = testTemporalClient(config, address)
+    const relay = new OutboxRelay({
+      ...relaySettings(config),
+      db: database.db,
+      databaseUrl: database.url,
+      dispatch: { temporal: client, taskQueue },
+      log: silentLog,
+    })
+    const app = await buildTestApp({ config, db: database.db, temporalAddress: address })
+    let server: DevServer | undefined
+    let worker: TestWorker | undefined
+    try {
+      // Temporal is down: the API still takes leads, and says it is not ready.
+      const leads = await Promise.all([1, 2, 3].map((i) => postLead(app, { firstName: `Down ${i}` })))
+      const ready = await app.inject({ method: 'GET', url: '/ready' })
+      expect(ready.statusCode).toBe(503)
+      expect(ready.json()).toMatchObject({ status: 'not_ready', checks: { postgres: { status: 'up' }, temporal: { status: 'down' } } })
+
+      const failedRound = await relay.runOnce()
+      expect(failedRound).toEqual({ claimed: 3, dispatched: 0, failed: 3 })
+      const waiting = await database.db.outboxEvent.findMany()
+      expect(waiting).toHaveLength(3)
+      for (const event of waiting) {
+        expect(event.dispatchedAt).toBeNull()
+        expect(event.attempts).toBe(1)
+        expect(event.lastError).toBeTruthy()
+      }
+
+      // Temporal comes back on the same address.
+      server = await startTemporalDevServer({
+        cliPath: inject('temporalCliPath') || undefined,
+        port,
+        namespace: config.TEMPORAL_NAMESPACE,
+        searchAttributes: JOURNEY_SEARCH_ATTRIBUTES,
+        log: silentLog,
+      })
+      worker = await startTestWorker({ config, db: database.db, databaseUrl: database.url, taskQueue, address })
+      await waitFor(
+        async () => {
+          await relay.runOnce()
+          return (await database.db.outboxEvent.count({ where: { dispatchedAt: null } })) === 0
+        },
+        20_000,
+        'the relay to hand every waiting lead to Temporal',
+      )
+      await waitFor(
+        async () => (await database.db.lead.count({ where: { journeyStartedAt: null } })) === 0,
+        15_000,
+        'every journey to run',
+      )
+      expect((await app.inject({ method: 'GET', url: '/ready' })).statusCode).toBe(200)
+
+      // A relay that crashed after starting a journey but before marking the event runs it again:
+      // the same journey is found, no second one starts.
+      const runIds = await Promise.all(leads.map(async (l) => (await client.workflow.getHandle(`lead/${l.id}`).describe()).runId))
+      await database.db.outboxEvent.updateMany({ data: { dispatchedAt: null, availableAt: new Date(0) } })
+      expect(await relay.runOnce()).toEqual({ claimed: 3, dispatched: 3, failed: 0 })
+      for (const [i, lead] of leads.entries()) {
+        const handle = client.workflow.getHandle(`lead/${lead.id}`)
+        expect((await handle.describe()).runId).toBe(runIds[i])
+      }
+      await waitFor(
+        async () => (await client.workflow.count(`WorkflowType = 'leadJourney' AND TaskQueue = '${taskQueue}'`)).count === 3,
+        10_000,
+        'visibility to list the journeys',
+      )
+    } finally {
+      await app.close()
+      await worker?.stop()
+      await connection.close()
+      await server?.stop()
+    }
+  })
+
+  it('lets several relays drain the outbox side by side without starting a journey twice', async () => {
+    const taskQueue = uniqueTaskQueue('relays')
+    const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, OUTBOX_BATCH_SIZE: '7' })
+    const app = await buildTestApp({ config, db: database.db })
+    const { client, connection } = testTemporalClient(config)
+    const relays = [1, 2, 3].map(
+      () =>
+        new OutboxRelay({
+          ...relaySettings(config),
+          db: database.db,
+          databaseUrl: database.url,
+          dispatch: { temporal: client, taskQueue },
+          log: silentLog,
+        }),
+    )
+    try {
+      const leads = await Promise.all(Array.from({ length: 40 }, (_, i) => postLead(app, { firstName: `Lead ${i}` })))
+      let dispatched = 0
+      for (;;) {
+        const rounds = await Promise.all(relays.map((r) => r.runOnce()))
+        const claimed = rounds.reduce((n, r) => n + r.claimed, 0)
+        dispatched += rounds.reduce((n, r) => n + r.dispatched, 0)
+        if (claimed === 0) break
+      }
+      // Each event claimed by exactly one relay: 40 dispatches for 40 leads, not more.
+      expect(dispatched).toBe(40)
+      expect(await database.db.outboxEvent.count({ where: { attempts: { not: 1 } } })).toBe(0)
+      await waitFor(
+        async () => (await client.workflow.count(`TaskQueue = '${taskQueue}'`)).count === leads.length,
+        10_000,
+        'visibility to list 40 journeys',
+      )
+      // Terminate: no worker polls this queue, nothing else should outlive the test.
+      await Promise.all(leads.map((l) => client.workflow.getHandle(`lead/${l.id}`).terminate('test done')))
+    } finally {
+      await app.close()
+      await connection.close()
+    }
+  })
+})

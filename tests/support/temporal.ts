@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto'
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker'
+import { inject } from 'vitest'
+import type { Config } from '../../platform/config.js'
+import type { Db } from '../../platform/database/prisma.js'
+import { createLogger } from '../../platform/logger.js'
+import { connectWorker, createTemporalClient } from '../../platform/temporal/connection.js'
+import { installTemporalRuntime } from '../../platform/temporal/runtime.js'
+import { createWorkerRuntime, WORKFLOWS_ENTRY, type WorkerRuntime } from '../../platform/worker-runtime.js'
+
+export const silentLog = createLogger({ LOG_LEVEL: 'silent', LOG_PRETTY: false })
+
+let bundle: Promise<{ code: string }> | undefined
+
+/** The workflow bundle, built once per test file (webpack takes about a second). */
+export function workflowBundle(): Promise<{ code: string }> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_ENTRY, logger: new DefaultLogger('WARN') })
+  return bundle
+}
+
+/** A task queue no other test file polls. */
+export function uniqueTaskQueue(prefix = 'test'): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`
+}
+
+export function testTemporalClient(config: Config, address = inject('temporalAddress')) {
+  return createTemporalClient({ ...config, address })
+}
+
+export interface TestWorker {
+  runtime: WorkerRuntime
+  stop(): Promise<void>
+}
+
+/** A real worker (and relay) on the shared dev server, as `npm run worker` builds it. */
+export async function startTestWorker(options: {
+  config: Config
+  db: Db
+  databaseUrl: string
+  taskQueue: string
+  address?: string
+}): Promise<TestWorker> {
+  installTemporalRuntime(silentLog)
+  const address = options.address ?? inject('temporalAddress')
+  const connection = await connectWorker({ ...options.config, address })
+  const { client, connection: clientConnection } = createTemporalClient({ ...options.config, address })
+  const runtime = await createWorkerRuntime({
+    config: options.config,
+    db: options.db,
+    databaseUrl: options.databaseUrl,
+    connection,
+    temporal: client,
+    log: silentLog,
+    taskQueue: options.taskQueue,
+    workflowBundle: await workflowBundle(),
+  })
+  const running = runtime.run()
+  return {
+    runtime,
+    async stop() {
+      await runtime.shutdown()
+      await running
+      await Promise.all([connection.close(), clientConnection.close()])
+    },
+  }
+}
