@@ -36,6 +36,9 @@ export async function buildApp({ services: deps, logger }: BuildAppOptions): Pro
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler)
+  // JSON only (connectors that take forms or XML register their own parsers in their scope);
+  // anything else is a 415, not a string body that fails validation later.
+  app.removeContentTypeParser('text/plain')
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })

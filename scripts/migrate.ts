@@ -37,7 +37,7 @@ try {
   console.error(err instanceof Error ? err.message : err)
   exitCode = 1
 } finally {
-  migrator.close()
+  await migrator.close()
   await database.stop()
 }
 // The engine's pg pool would keep the process alive for its idle timeout.

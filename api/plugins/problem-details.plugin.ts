@@ -61,7 +61,7 @@ function toProblem(error: FastifyError | LeadwireError | Error, request: Fastify
     // A body that parses but breaks the contract is unprocessable (422); a bad URL or header is a bad request (400).
     return part === 'body'
       ? build('validation_failed', 422, 'The request body does not match the schema.', fieldErrors(fe.validation, part))
-      : build('malformed_request', 400, `The request ${part} is invalid.`, fieldErrors(fe.validation, part))
+      : build('malformed_request', 400, `Invalid request ${part}.`, fieldErrors(fe.validation, part))
   }
   switch (fe.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':

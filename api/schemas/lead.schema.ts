@@ -1,16 +1,18 @@
 import { Type, type Static } from 'typebox'
 import { LEAD_CHANNELS } from '../../domain/lead/lead-capture.js'
 
-const Name = Type.String({ minLength: 1, maxLength: 200 })
+// PostgreSQL text cannot hold U+0000: refuse it at the edge (422) rather than fail the insert (500).
+const NO_NUL = '^[^\\u0000]*$'
+const Name = Type.String({ minLength: 1, maxLength: 200, pattern: NO_NUL })
 
 export const CaptureLeadBody = Type.Object(
   {
     channel: Type.Optional(Type.Enum([...LEAD_CHANNELS], { default: 'api', description: 'Where the lead came from.' })),
     firstName: Type.Optional(Name),
     lastName: Type.Optional(Name),
-    email: Type.Optional(Type.String({ format: 'email', maxLength: 320 })),
-    phone: Type.Optional(Type.String({ minLength: 3, maxLength: 40 })),
-    company: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+    email: Type.Optional(Type.String({ format: 'email', maxLength: 320, pattern: NO_NUL })),
+    phone: Type.Optional(Type.String({ minLength: 3, maxLength: 40, pattern: NO_NUL })),
+    company: Type.Optional(Type.String({ minLength: 1, maxLength: 300, pattern: NO_NUL })),
   },
   { additionalProperties: false, title: 'CaptureLead', $id: 'CaptureLead' },
 )

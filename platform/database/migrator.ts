@@ -8,7 +8,7 @@ import type {
   SchemaEngine,
   SchemaFilter,
 } from '@prisma/schema-engine-wasm/schema_engine_bg'
-import { engineError, openSchemaEngine, type EngineAdapter } from './schema-engine.js'
+import { engineError, openSchemaEngine, type EngineAdapter, type OpenEngine } from './schema-engine.js'
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const DEFAULT_SCHEMA_PATH = path.join(REPO_ROOT, 'prisma/schema.prisma')
@@ -31,6 +31,7 @@ export class Migrator {
   private constructor(
     private readonly engine: SchemaEngine,
     private readonly adapter: EngineAdapter,
+    private readonly opened: OpenEngine,
     private readonly schemaPath: string,
     private readonly schemaContent: string,
     private readonly migrationsDir: string,
@@ -39,12 +40,12 @@ export class Migrator {
   static async open(options: MigratorOptions): Promise<Migrator> {
     const schemaPath = path.resolve(options.schemaPath ?? DEFAULT_SCHEMA_PATH)
     const migrationsDir = path.resolve(options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR)
-    const { engine, adapter, schemaContent } = await openSchemaEngine(options.databaseUrl, schemaPath)
-    return new Migrator(engine, adapter, schemaPath, schemaContent, migrationsDir)
+    const opened = await openSchemaEngine(options.databaseUrl, schemaPath)
+    return new Migrator(opened.engine, opened.adapter, opened, schemaPath, opened.schemaContent, migrationsDir)
   }
 
-  close(): void {
-    this.engine.free()
+  close(): Promise<void> {
+    return this.opened.close()
   }
 
   /** Applies pending migrations, like `prisma migrate deploy`. Returns the names applied. */
@@ -165,6 +166,6 @@ export async function migrateDeploy(databaseUrl: string): Promise<string[]> {
   try {
     return await migrator.deploy()
   } finally {
-    migrator.close()
+    await migrator.close()
   }
 }

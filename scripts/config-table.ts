@@ -1,0 +1,47 @@
+// Prints the README's configuration table from platform/config.ts, the one place settings
+// are defined: `npx tsx scripts/config-table.ts`. Paste the output between the
+// config-table markers in README.md; tests/unit/platform/readme-config.test.ts fails when
+// the two differ.
+import { pathToFileURL } from 'node:url'
+import { ConfigSchema } from '../platform/config.js'
+
+interface PropertySchema {
+  default?: unknown
+  description?: string
+}
+
+/** Markdown table cells may not contain a raw pipe or a line break. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ')
+}
+
+function defaultOf(name: string, schema: PropertySchema, required: ReadonlySet<string>): string {
+  if (schema.default !== undefined) return `\`${String(schema.default)}\``
+  return required.has(name) ? 'required' : 'unset'
+}
+
+/**
+ * The table of every variable ConfigSchema reads: name, default, description. Columns are
+ * padded the way Prettier pads Markdown tables, so pasted output passes `npm run lint`.
+ */
+export function renderConfigTable(): string {
+  const required = new Set<string>(ConfigSchema.required ?? [])
+  const properties = ConfigSchema.properties as Record<string, PropertySchema>
+  const rows = [
+    ['Variable', 'Default', 'Description'],
+    ...Object.entries(properties).map(([name, schema]) => [
+      `\`${name}\``,
+      cell(defaultOf(name, schema, required)),
+      cell(schema.description ?? ''),
+    ]),
+  ]
+  const widths = [0, 1, 2].map((i) => Math.max(3, ...rows.map((row) => row[i]?.length ?? 0)))
+  const line = (row: string[]) => `| ${row.map((text, i) => text.padEnd(widths[i] ?? 0)).join(' | ')} |`
+  const [header = [], ...body] = rows
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n')
+}
+
+const entry = process.argv[1]
+if (entry && import.meta.url === pathToFileURL(entry).href) {
+  process.stdout.write(`${renderConfigTable()}\n`)
+}

@@ -1,0 +1,193 @@
+import type { FastifyInstance } from 'fastify'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freePort } from '../../platform/process/child-process.js'
+import { buildTestApp } from '../support/app.js'
+import { testConfig } from '../support/config.js'
+import { createTestDatabase, type TestDatabase } from '../support/database.js'
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+let database: TestDatabase
+let app: FastifyInstance
+
+beforeAll(async () => {
+  database = await createTestDatabase()
+  app = await buildTestApp({ config: testConfig(), db: database.db })
+})
+afterAll(async () => {
+  await app?.close()
+  await database?.drop()
+})
+
+describe('liveness and readiness', () => {
+  it('GET /health answers 200 {status: ok}', async () => {
+    const res = await app.inject({ method: 'GET', url: '/health' })
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-type']).toMatch(/^application\/json/)
+    expect(res.json()).toEqual({ status: 'ok' })
+  })
+
+  it('GET /ready answers 200 when PostgreSQL and Temporal are both up', async () => {
+    const res = await app.inject({ method: 'GET', url: '/ready' })
+    expect(res.statusCode, res.body).toBe(200)
+    expect(res.json()).toEqual({
+      status: 'ready',
+      checks: { postgres: { status: 'up' }, temporal: { status: 'up' } },
+    })
+  })
+
+  it('GET /ready answers 503 naming Temporal when nothing listens at its address', async () => {
+    const port = await freePort()
+    const down = await buildTestApp({
+      config: testConfig(),
+      db: database.db,
+      temporalAddress: `127.0.0.1:${port}`,
+    })
+    try {
+      const res = await down.inject({ method: 'GET', url: '/ready' })
+      expect(res.statusCode, res.body).toBe(503)
+      const body = res.json<{ status: string; checks: Record<string, { status: string; detail?: string }> }>()
+      expect(body.status).toBe('not_ready')
+      expect(body.checks['postgres']).toEqual({ status: 'up' })
+      expect(body.checks['temporal']?.status).toBe('down')
+      expect(body.checks['temporal']?.detail).toEqual(expect.any(String))
+      expect(body.checks['temporal']?.detail?.length).toBeGreaterThan(0)
+      // Liveness does not depend on the backends.
+      const live = await down.inject({ method: 'GET', url: '/health' })
+      expect(live.statusCode).toBe(200)
+      expect(live.json()).toEqual({ status: 'ok' })
+    } finally {
+      await down.close()
+    }
+  })
+})
+
+describe('x-request-id', () => {
+  it('echoes a sane incoming id', async () => {
+    const id = 'req-abc_123.4:5'
+    const res = await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': id } })
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['x-request-id']).toBe(id)
+  })
+
+  it('accepts an id of exactly 128 characters', async () => {
+    const id = 'a'.repeat(128)
+    const res = await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': id } })
+    expect(res.headers['x-request-id']).toBe(id)
+  })
+
+  it.each([
+    ['too long (300 chars)', 'a'.repeat(300)],
+    ['129 chars', 'a'.repeat(129)],
+    ['with spaces', 'has some spaces'],
+    ['with a slash and quotes', 'x/"y"'],
+    ['with a newline-ish payload', 'abc%0d%0aSet-Cookie:x'],
+  ])('replaces an insane id (%s) with a generated UUID', async (_what, id) => {
+    const res = await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': id } })
+    expect(res.statusCode).toBe(200)
+    const echoed = res.headers['x-request-id']
+    expect(echoed).not.toBe(id)
+    expect(echoed).toMatch(UUID)
+  })
+
+  it('generates a fresh UUID per request when none is given', async () => {
+    const [a, b] = await Promise.all([
+      app.inject({ method: 'GET', url: '/health' }),
+      app.inject({ method: 'GET', url: '/health' }),
+    ])
+    expect(a.headers['x-request-id']).toMatch(UUID)
+    expect(b.headers['x-request-id']).toMatch(UUID)
+    expect(a.headers['x-request-id']).not.toBe(b.headers['x-request-id'])
+  })
+
+  it('sets the id on error responses too, and quotes it as the problem instance', async () => {
+    const res = await app.inject({
+      method: 'GET',
+      url: '/no/such/route',
+      headers: { 'x-request-id': 'trace-404' },
+    })
+    expect(res.statusCode).toBe(404)
+    expect(res.headers['x-request-id']).toBe('trace-404')
+    expect(res.json()).toMatchObject({ instance: 'trace-404', code: 'not_found' })
+  })
+})
+
+interface OpenApiDoc {
+  openapi: string
+  info: { title: string; version: string }
+  paths: Record<string, Record<string, { responses?: Record<string, unknown>; requestBody?: unknown }>>
+  components?: {
+    schemas?: Record<string, { type?: string; properties?: Record<string, unknown>; required?: string[] }>
+  }
+}
+
+function leadsCollection(doc: OpenApiDoc) {
+  return doc.paths['/v1/leads']
+}
+
+describe('API description', () => {
+  let doc: OpenApiDoc
+
+  beforeAll(async () => {
+    const res = await app.inject({ method: 'GET', url: '/openapi.json' })
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-type']).toMatch(/^application\/json/)
+    doc = res.json<OpenApiDoc>()
+  })
+
+  it('GET /openapi.json is an OpenAPI 3.1 document listing every public route', () => {
+    expect(doc.openapi).toBe('3.1.0')
+    expect(doc.info.title).toBe('Leadwire API')
+    expect(Object.keys(leadsCollection(doc) ?? {})).toEqual(['post'])
+    expect(Object.keys(doc.paths['/v1/leads/{id}'] ?? {})).toEqual(['get'])
+    expect(Object.keys(doc.paths['/health'] ?? {})).toEqual(['get'])
+    expect(Object.keys(doc.paths['/ready'] ?? {})).toEqual(['get'])
+    // The description itself and the docs UI are hidden.
+    expect(doc.paths['/openapi.json']).toBeUndefined()
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith('/docs'))).toEqual([])
+  })
+
+  it('documents POST at /v1/leads, without a trailing slash', () => {
+    expect(Object.keys(doc.paths)).toContain('/v1/leads')
+    expect(Object.keys(doc.paths)).not.toContain('/v1/leads/')
+  })
+
+  it('has a Problem schema in components with the RFC 9457 members', () => {
+    const problem = doc.components?.schemas?.['Problem']
+    expect(problem, JSON.stringify(Object.keys(doc.components?.schemas ?? {}))).toBeDefined()
+    expect(problem?.type).toBe('object')
+    expect(Object.keys(problem?.properties ?? {})).toEqual(
+      expect.arrayContaining(['type', 'title', 'status', 'detail', 'instance', 'code', 'errors']),
+    )
+    expect(problem?.required).toEqual(expect.arrayContaining(['type', 'title', 'status', 'code']))
+  })
+
+  it('declares 202 and 4xx responses on POST /v1/leads, with a JSON request body', () => {
+    const post = leadsCollection(doc)?.['post']
+    expect(post).toBeDefined()
+    expect(Object.keys(post?.responses ?? {})).toEqual(expect.arrayContaining(['202', '4XX']))
+    expect(JSON.stringify(post?.responses?.['4XX'])).toContain('#/components/schemas/Problem')
+    expect(JSON.stringify(post?.requestBody)).toContain('application/json')
+    expect(JSON.stringify(post?.requestBody)).toContain('"additionalProperties":false')
+  })
+
+  it('declares 200 and 4xx responses on GET /v1/leads/{id}', () => {
+    const get = doc.paths['/v1/leads/{id}']?.['get']
+    expect(Object.keys(get?.responses ?? {})).toEqual(expect.arrayContaining(['200', '4XX']))
+    expect(JSON.stringify(get?.responses?.['4XX'])).toContain('#/components/schemas/Problem')
+  })
+
+  it('declares 200 and 503 on GET /ready', () => {
+    expect(Object.keys(doc.paths['/ready']?.['get']?.responses ?? {})).toEqual(
+      expect.arrayContaining(['200', '503']),
+    )
+  })
+
+  it('serves the docs page as HTML at /docs', async () => {
+    const res = await app.inject({ method: 'GET', url: '/docs' })
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-type']).toMatch(/^text\/html/)
+    expect(res.body).toMatch(/<html/i)
+    expect(res.body.toLowerCase()).toContain('swagger')
+  })
+})
