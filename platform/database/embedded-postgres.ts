@@ -107,30 +107,61 @@ async function initialise(bin: Binaries, dir: string, password: string, ids: { u
   }
 }
 
-/** A postmaster left running by a crashed run of ours on the same folder: stop it. */
-async function stopStalePostmaster(dir: string, log: Logger): Promise<void> {
-  const pidFile = path.join(dir, 'postmaster.pid')
-  if (!existsSync(pidFile)) return
-  const pid = Number((await readFile(pidFile, 'utf-8')).split('\n')[0])
-  if (!Number.isInteger(pid) || pid <= 0) return
+function isAlive(pid: number): boolean {
   try {
-    process.kill(pid, 'SIGINT')
+    process.kill(pid, 0)
+    return true
   } catch {
-    return // not running: PostgreSQL removes a stale pid file itself
+    return false
   }
+}
+
+async function readPid(file: string): Promise<number | undefined> {
+  if (!existsSync(file)) return undefined
+  const pid = Number((await readFile(file, 'utf-8')).split('\n')[0])
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined
+}
+
+/** The process that started the server on this folder, recorded beside it. */
+const ownerFile = (dir: string) => `${dir}.owner`
+
+type RunningServer = { kind: 'none' } | { kind: 'shared'; owner: number; port: number } | { kind: 'orphan'; pid: number }
+
+/**
+ * Is a server already running on this folder? If the Leadwire process that started it is
+ * alive (`npm run dev` while you run `npm run db:migrate`), we share it and never stop it.
+ * If that process is gone (killed hard), the server is an orphan of ours and we stop it.
+ */
+async function runningServer(dir: string): Promise<RunningServer> {
+  const pid = await readPid(path.join(dir, 'postmaster.pid'))
+  if (!pid || !isAlive(pid)) return { kind: 'none' } // PostgreSQL removes a stale pid file itself
+  const owner = await readPid(ownerFile(dir))
+  if (owner && owner !== process.pid && isAlive(owner)) {
+    // postmaster.pid's fourth line is the port the server listens on.
+    const port = Number((await readFile(path.join(dir, 'postmaster.pid'), 'utf-8')).split('\n')[3])
+    return { kind: 'shared', owner, port }
+  }
+  return { kind: 'orphan', pid }
+}
+
+async function stopOrphan(pid: number, log: Logger): Promise<void> {
   log.warn({ pid }, 'stopping a PostgreSQL left running on this data folder by an earlier run')
-  await waitFor(
-    async () => {
-      try {
-        process.kill(pid, 0)
-        return false
-      } catch {
-        return true
-      }
-    },
-    15_000,
-    'the stale PostgreSQL to exit',
-  )
+  process.kill(pid, 'SIGINT')
+  await waitFor(async () => !isAlive(pid), 15_000, 'the orphaned PostgreSQL to exit')
+}
+
+async function ensureDatabase(urlFor: (db: string) => string, database: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: urlFor('postgres') })
+  await admin.connect()
+  try {
+    const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database])
+    if (found.rowCount === 0) await admin.query(`CREATE DATABASE "${database.replaceAll('"', '""')}"`)
+  } catch (err) {
+    // Two processes creating it at once: the other one won.
+    if ((err as { code?: string }).code !== '42P04') throw err
+  } finally {
+    await admin.end()
+  }
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
@@ -143,7 +174,18 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     log.info({ dir }, 'initialising embedded PostgreSQL (first run)')
     await initialise(bin, dir, password, ids)
   }
-  await stopStalePostmaster(dir, log)
+  const urlOn = (p: number) => (db: string) =>
+    `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${p}/${encodeURIComponent(db)}`
+  const urlFor = urlOn(port)
+
+  const running = await runningServer(dir)
+  if (running.kind === 'shared') {
+    log.info({ owner: running.owner, port: running.port }, 'using the embedded PostgreSQL another Leadwire process runs on this data folder')
+    const sharedUrl = urlOn(running.port)
+    await ensureDatabase(sharedUrl, database)
+    return { url: sharedUrl(database), urlFor: sharedUrl, stop: async () => undefined }
+  }
+  if (running.kind === 'orphan') await stopOrphan(running.pid, log)
   if (!(await isPortFree(port))) {
     throw new Error(`port ${port} is already in use: stop what runs there or set EMBEDDED_PG_PORT to a free port`)
   }
@@ -161,11 +203,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   child.stdout?.on('data', collect)
   child.stderr?.on('data', collect)
 
-  const base = `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}`
-  const urlFor = (db: string) => `${base}/${encodeURIComponent(db)}`
   const stop = async () => {
     // SIGINT is PostgreSQL's "fast shutdown": roll back open transactions, checkpoint, exit.
     await stopChild(child, 'SIGINT', 15_000)
+    await rm(ownerFile(dir), { force: true })
   }
 
   try {
@@ -183,14 +224,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       30_000,
       'embedded PostgreSQL to accept connections',
     )
-    const admin = new pg.Client({ connectionString: urlFor('postgres') })
-    await admin.connect()
-    try {
-      const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database])
-      if (found.rowCount === 0) await admin.query(`CREATE DATABASE "${database.replaceAll('"', '""')}"`)
-    } finally {
-      await admin.end()
-    }
+    await ensureDatabase(urlFor, database)
+    await writeFile(ownerFile(dir), `${process.pid}\n`)
   } catch (err) {
     await stop()
     throw err

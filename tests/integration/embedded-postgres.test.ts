@@ -62,3 +62,43 @@ describe('embedded PostgreSQL', () => {
     }
   })
 })
+
+describe('embedded PostgreSQL shared by two Leadwire processes', () => {
+  it('a second process (db:migrate while dev runs) uses the running server and never stops it', async () => {
+    const { spawn } = await import('node:child_process')
+    const port = await freePort()
+    const pgDir = path.join(dir, 'shared')
+    // The owner runs in another process, as `npm run dev` would.
+    const ownerScript = `
+      import { startEmbeddedPostgres } from './platform/database/embedded-postgres.ts'
+      import { createLogger } from './platform/logger.ts'
+      await startEmbeddedPostgres({ dir: ${JSON.stringify(pgDir)}, port: ${port}, database: 'leadwire', log: createLogger({ LOG_LEVEL: 'silent' }) })
+      console.log('ready')
+      process.on('SIGTERM', () => process.exit(0))
+      setInterval(() => undefined, 1000)`
+    const owner = spawn('node', ['--import', 'tsx', '--input-type=module', '-e', ownerScript], { stdio: ['ignore', 'pipe', 'inherit'] })
+    try {
+      await new Promise<void>((resolve, reject) => {
+        owner.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve())
+        owner.once('exit', (code) => reject(new Error(`owner exited with ${code}`)))
+      })
+      // Asked for another port, it still finds the running server through its pid file.
+      const second = await startEmbeddedPostgres({ dir: pgDir, port: await freePort(), database: 'other', log: silentLog })
+      expect(new URL(second.url).port).toBe(String(port))
+      await withClient(second.url, (c) => c.query('SELECT 1'))
+      await second.stop()
+      // Still up for its owner.
+      await withClient(second.urlFor('leadwire'), (c) => c.query('SELECT 1'))
+    } finally {
+      // Killed hard: no exit hook runs, its PostgreSQL is orphaned.
+      owner.kill('SIGKILL')
+      await new Promise((r) => owner.once('exit', r))
+    }
+    expect(await isPortFree(port)).toBe(false)
+    // The next start finds the orphan, stops it and starts its own server.
+    const next = await startEmbeddedPostgres({ dir: pgDir, port, database: 'leadwire', log: silentLog })
+    await withClient(next.url, (c) => c.query('SELECT 1'))
+    await next.stop()
+    expect(await isPortFree(port)).toBe(true)
+  })
+})
