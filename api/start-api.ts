@@ -22,7 +22,13 @@ export async function startApi(
   const db = createPrisma(targets.databaseUrl, config.DATABASE_POOL_MAX)
   const { client, connection } = createTemporalClient({ ...config, address: targets.temporalAddress })
   const app = await buildApp({
-    services: { config, db, temporal: client, temporalConnection: connection, ingestion: createIngestion({ db }) },
+    services: {
+      config,
+      db,
+      temporal: client,
+      temporalConnection: connection,
+      ingestion: createIngestion({ db }),
+    },
     logger: log,
   })
   const address = await app.listen({ host: config.HOST, port: config.PORT })

@@ -9,7 +9,13 @@ import type { FastifySchemaCompiler } from 'fastify'
  * unknown properties: an unknown field is rejected, never dropped without a word.
  */
 function build(options: Options): Ajv {
-  const ajv = new Ajv({ allErrors: true, removeAdditional: false, useDefaults: true, strict: false, ...options })
+  const ajv = new Ajv({
+    allErrors: true,
+    removeAdditional: false,
+    useDefaults: true,
+    strict: false,
+    ...options,
+  })
   addFormats.default(ajv)
   return ajv
 }

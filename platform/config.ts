@@ -22,8 +22,18 @@ export const ConfigSchema = Type.Object({
       description: 'External PostgreSQL. Unset: an embedded PostgreSQL is started under DATA_DIR.',
     }),
   ),
-  DATABASE_POOL_MAX: Type.Integer({ default: 10, minimum: 1, maximum: 200, description: 'Connections per process.' }),
-  EMBEDDED_PG_PORT: Type.Integer({ default: 54329, minimum: 1, maximum: 65535, description: 'Port of the embedded PostgreSQL.' }),
+  DATABASE_POOL_MAX: Type.Integer({
+    default: 10,
+    minimum: 1,
+    maximum: 200,
+    description: 'Connections per process.',
+  }),
+  EMBEDDED_PG_PORT: Type.Integer({
+    default: 54329,
+    minimum: 1,
+    maximum: 65535,
+    description: 'Port of the embedded PostgreSQL.',
+  }),
 
   TEMPORAL_ADDRESS: Type.Optional(
     Type.String({
@@ -32,21 +42,50 @@ export const ConfigSchema = Type.Object({
     }),
   ),
   TEMPORAL_NAMESPACE: Type.String({ default: 'default', minLength: 1, description: 'Temporal namespace.' }),
-  TEMPORAL_TASK_QUEUE: Type.String({ default: 'leadwire-journeys', minLength: 1, description: 'Task queue of the journey workers.' }),
-  TEMPORAL_TLS: Type.Boolean({ default: false, description: 'Use TLS to reach TEMPORAL_ADDRESS (Temporal Cloud, a TLS cluster).' }),
-  TEMPORAL_API_KEY: Type.Optional(Type.String({ minLength: 1, description: 'API key for Temporal Cloud (implies TLS).' })),
-  TEMPORAL_CLI_PATH: Type.Optional(
-    Type.String({ minLength: 1, description: 'Explicit path of the `temporal` CLI used for the local dev server.' }),
+  TEMPORAL_TASK_QUEUE: Type.String({
+    default: 'leadwire-journeys',
+    minLength: 1,
+    description: 'Task queue of the journey workers.',
+  }),
+  TEMPORAL_TLS: Type.Boolean({
+    default: false,
+    description: 'Use TLS to reach TEMPORAL_ADDRESS (Temporal Cloud, a TLS cluster).',
+  }),
+  TEMPORAL_API_KEY: Type.Optional(
+    Type.String({ minLength: 1, description: 'API key for Temporal Cloud (implies TLS).' }),
   ),
-  TEMPORAL_DEV_PORT: Type.Integer({ default: 7233, minimum: 1, maximum: 65535, description: 'gRPC port of the local dev server.' }),
-  TEMPORAL_UI_PORT: Type.Integer({ default: 8233, minimum: 1, maximum: 65535, description: 'Web UI port of the local dev server.' }),
+  TEMPORAL_CLI_PATH: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'Explicit path of the `temporal` CLI used for the local dev server.',
+    }),
+  ),
+  TEMPORAL_DEV_PORT: Type.Integer({
+    default: 7233,
+    minimum: 1,
+    maximum: 65535,
+    description: 'gRPC port of the local dev server.',
+  }),
+  TEMPORAL_UI_PORT: Type.Integer({
+    default: 8233,
+    minimum: 1,
+    maximum: 65535,
+    description: 'Web UI port of the local dev server.',
+  }),
   TEMPORAL_UI_URL: Type.Optional(
-    Type.String({ pattern: '^https?://', description: 'Where operators open the Temporal UI (printed and linked).' }),
+    Type.String({
+      pattern: '^https?://',
+      description: 'Where operators open the Temporal UI (printed and linked).',
+    }),
   ),
 
   HOST: Type.String({ default: '127.0.0.1', minLength: 1, description: 'Interface the API listens on.' }),
   PORT: Type.Integer({ default: 3000, minimum: 0, maximum: 65535, description: 'API port.' }),
-  BODY_LIMIT_BYTES: Type.Integer({ default: 1_048_576, minimum: 1024, description: 'Largest accepted request body.' }),
+  BODY_LIMIT_BYTES: Type.Integer({
+    default: 1_048_576,
+    minimum: 1024,
+    description: 'Largest accepted request body.',
+  }),
   SHUTDOWN_GRACE_MS: Type.Integer({
     default: 10_000,
     minimum: 0,
@@ -56,18 +95,26 @@ export const ConfigSchema = Type.Object({
     default: 'info',
     description: 'pino log level.',
   }),
-  LOG_PRETTY: Type.Optional(Type.Boolean({ description: 'Human-readable logs. Default: only when stdout is a terminal.' })),
+  LOG_PRETTY: Type.Optional(
+    Type.Boolean({ description: 'Human-readable logs. Default: only when stdout is a terminal.' }),
+  ),
 
   OUTBOX_RELAY_ENABLED: Type.Boolean({
     default: true,
-    description: 'Run the outbox relay inside the worker process (safe on every replica: claims use SKIP LOCKED).',
+    description:
+      'Run the outbox relay inside the worker process (safe on every replica: claims use SKIP LOCKED).',
   }),
   OUTBOX_POLL_INTERVAL_MS: Type.Integer({
     default: 1000,
     minimum: 10,
     description: 'Fallback poll interval; new events also wake the relay at once through LISTEN/NOTIFY.',
   }),
-  OUTBOX_BATCH_SIZE: Type.Integer({ default: 100, minimum: 1, maximum: 1000, description: 'Events claimed per relay round.' }),
+  OUTBOX_BATCH_SIZE: Type.Integer({
+    default: 100,
+    minimum: 1,
+    maximum: 1000,
+    description: 'Events claimed per relay round.',
+  }),
   OUTBOX_LEASE_MS: Type.Integer({
     default: 30_000,
     minimum: 1000,
@@ -85,7 +132,10 @@ export const ConfigSchema = Type.Object({
   }),
 
   WORKFLOW_BUNDLE_PATH: Type.Optional(
-    Type.String({ minLength: 1, description: 'Pre-built workflow bundle (npm run build); unset: bundle at start-up.' }),
+    Type.String({
+      minLength: 1,
+      description: 'Pre-built workflow bundle (npm run build); unset: bundle at start-up.',
+    }),
   ),
   WORKER_MAX_CACHED_WORKFLOWS: Type.Integer({
     default: 1000,
@@ -111,7 +161,9 @@ function describe(errors: AjvError[], input: Record<string, string | undefined>)
     .map((e) => {
       const key = e.instancePath.replace(/^\//, '') || String(e.params['missingProperty'] ?? '')
       const got = key in input ? ` (got ${JSON.stringify(input[key])})` : ''
-      const allowed = Array.isArray(e.params['allowedValues']) ? `: ${e.params['allowedValues'].join(', ')}` : ''
+      const allowed = Array.isArray(e.params['allowedValues'])
+        ? `: ${e.params['allowedValues'].join(', ')}`
+        : ''
       return `${key} ${e.message ?? 'is invalid'}${allowed}${got}`
     })
     .join('; ')
@@ -124,7 +176,9 @@ function describe(errors: AjvError[], input: Record<string, string | undefined>)
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const known = Object.keys(ConfigSchema.properties)
   // Empty strings mean "unset": compose files and shells often export KEY= for optional keys.
-  const input = Object.fromEntries(known.filter((k) => env[k] !== undefined && env[k] !== '').map((k) => [k, env[k]]))
+  const input = Object.fromEntries(
+    known.filter((k) => env[k] !== undefined && env[k] !== '').map((k) => [k, env[k]]),
+  )
   try {
     const parsed = envSchema<Static<typeof ConfigSchema>>({
       schema: structuredClone(ConfigSchema) as object,

@@ -57,7 +57,9 @@ await runMain('dev', async (config, log) => {
       `  API          ${api.url}`,
       `  API docs     ${api.url}/docs`,
       `  Readiness    ${api.url}/ready`,
-      ...(temporalUi ? [`  Temporal UI  ${temporalUi}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`] : []),
+      ...(temporalUi
+        ? [`  Temporal UI  ${temporalUi}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`]
+        : []),
       `  PostgreSQL   ${database.embedded ? `embedded, port ${config.EMBEDDED_PG_PORT}, data in ${config.DATA_DIR}` : 'DATABASE_URL'}`,
       '  Stop with Ctrl-C.',
       '',

@@ -25,17 +25,30 @@ export const REDACT_PATHS = [
   '*.text',
 ]
 
-export function loggerOptions(config: Pick<Config, 'LOG_LEVEL' | 'LOG_PRETTY'>, bindings: Record<string, unknown> = {}): LoggerOptions {
+export function loggerOptions(
+  config: Pick<Config, 'LOG_LEVEL' | 'LOG_PRETTY'>,
+  bindings: Record<string, unknown> = {},
+): LoggerOptions {
   const pretty = config.LOG_PRETTY ?? process.stdout.isTTY === true
   return {
     level: config.LOG_LEVEL,
     base: { ...bindings },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } } } : {}),
+    ...(pretty
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' },
+          },
+        }
+      : {}),
   }
 }
 
-export function createLogger(config: Pick<Config, 'LOG_LEVEL' | 'LOG_PRETTY'>, bindings: Record<string, unknown> = {}): Logger {
+export function createLogger(
+  config: Pick<Config, 'LOG_LEVEL' | 'LOG_PRETTY'>,
+  bindings: Record<string, unknown> = {},
+): Logger {
   return pino(loggerOptions(config, bindings))
 }
 

@@ -35,7 +35,9 @@ export async function checkTemporal(connection: Connection, timeoutMs = 2000): P
       timeoutMs + 100,
       'Temporal',
     )
-    return res.status === 1 ? { status: 'up' } : { status: 'down', detail: `health status ${String(res.status)}` }
+    return res.status === 1
+      ? { status: 'up' }
+      : { status: 'down', detail: `health status ${String(res.status)}` }
   } catch (err) {
     return { status: 'down', detail: (err as Error).message.split('\n')[0] ?? 'unreachable' }
   }

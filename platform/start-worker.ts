@@ -23,7 +23,14 @@ export async function startWorker(
   const target = { ...config, address: targets.temporalAddress }
   const connection = await connectWorker(target)
   const { client, connection: clientConnection } = createTemporalClient(target)
-  const runtime = await createWorkerRuntime({ config, db, databaseUrl: targets.databaseUrl, connection, temporal: client, log })
+  const runtime = await createWorkerRuntime({
+    config,
+    db,
+    databaseUrl: targets.databaseUrl,
+    connection,
+    temporal: client,
+    log,
+  })
   const done = runtime.run()
   return {
     runtime,

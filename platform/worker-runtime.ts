@@ -48,8 +48,8 @@ export async function createWorkerRuntime(deps: WorkerRuntimeDeps): Promise<Work
     ...(deps.workflowBundle
       ? { workflowBundle: deps.workflowBundle }
       : config.WORKFLOW_BUNDLE_PATH
-      ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } }
-      : { workflowsPath: WORKFLOWS_ENTRY }),
+        ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } }
+        : { workflowsPath: WORKFLOWS_ENTRY }),
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     shutdownGraceTime: config.SHUTDOWN_GRACE_MS,
   })

@@ -21,9 +21,12 @@ try {
     const applied = await migrator.deploy()
     console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'No pending migrations.')
   } else if (command === 'create') {
-    if (!values.name) throw new Error('usage: npm run db:migration -- --name <snake_case_name> [--create-only]')
+    if (!values.name)
+      throw new Error('usage: npm run db:migration -- --name <snake_case_name> [--create-only]')
     const created = await migrator.createMigration(values.name, { apply: !values['create-only'] })
-    console.log(created ? `Created prisma/migrations/${created}` : 'The schema has not changed: no migration created.')
+    console.log(
+      created ? `Created prisma/migrations/${created}` : 'The schema has not changed: no migration created.',
+    )
   } else if (command === 'status') {
     const status = await migrator.status()
     console.log(JSON.stringify(status, null, 2))

@@ -17,7 +17,8 @@ export interface LeadJourneyInput {
   leadId: string
 }
 
-export type JourneyStage = 'New' | 'Nurturing' | 'Contacted' | 'Qualification' | 'Converted' | 'Disqualified' | 'Recycled'
+export type JourneyStage =
+  'New' | 'Nurturing' | 'Contacted' | 'Qualification' | 'Converted' | 'Disqualified' | 'Recycled'
 
 export interface JourneyState {
   leadId: string

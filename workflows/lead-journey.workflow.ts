@@ -1,4 +1,10 @@
-import { condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow'
+import {
+  condition,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow'
 import type { Activities } from '../activities/index.js'
 import { shortIo } from './activity-profiles.js'
 import { getJourneyState, type JourneyState, type LeadJourneyInput } from './lead-journey.messages.js'

@@ -52,7 +52,8 @@ function toProblem(error: FastifyError | LeadwireError | Error, request: Fastify
     ...(errors?.length ? { errors } : {}),
   })
   if (error instanceof LeadwireError) {
-    if (error.status >= 500) return build(error.code, error.status, 'The server could not complete the request.')
+    if (error.status >= 500)
+      return build(error.code, error.status, 'The server could not complete the request.')
     return build(error.code, error.status, error.message, error.options.errors)
   }
   const fe = error as FastifyError & { validation?: AjvIssue[]; validationContext?: string }
@@ -60,12 +61,21 @@ function toProblem(error: FastifyError | LeadwireError | Error, request: Fastify
     const part = fe.validationContext ?? 'body'
     // A body that parses but breaks the contract is unprocessable (422); a bad URL or header is a bad request (400).
     return part === 'body'
-      ? build('validation_failed', 422, 'The request body does not match the schema.', fieldErrors(fe.validation, part))
+      ? build(
+          'validation_failed',
+          422,
+          'The request body does not match the schema.',
+          fieldErrors(fe.validation, part),
+        )
       : build('malformed_request', 400, `Invalid request ${part}.`, fieldErrors(fe.validation, part))
   }
   switch (fe.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return build('unsupported_media_type', 415, `Content-Type ${String(request.headers['content-type'] ?? '(none)')} is not accepted here; send application/json.`)
+      return build(
+        'unsupported_media_type',
+        415,
+        `Content-Type ${String(request.headers['content-type'] ?? '(none)')} is not accepted here; send application/json.`,
+      )
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return build('payload_too_large', 413, 'The request body is larger than this server accepts.')
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':

@@ -7,7 +7,9 @@ const Name = Type.String({ minLength: 1, maxLength: 200, pattern: NO_NUL })
 
 export const CaptureLeadBody = Type.Object(
   {
-    channel: Type.Optional(Type.Enum([...LEAD_CHANNELS], { default: 'api', description: 'Where the lead came from.' })),
+    channel: Type.Optional(
+      Type.Enum([...LEAD_CHANNELS], { default: 'api', description: 'Where the lead came from.' }),
+    ),
     firstName: Type.Optional(Name),
     lastName: Type.Optional(Name),
     email: Type.Optional(Type.String({ format: 'email', maxLength: 320, pattern: NO_NUL })),
@@ -21,9 +23,23 @@ export type CaptureLeadBody = Static<typeof CaptureLeadBody>
 export const JourneyStatus = Type.Object(
   {
     workflowId: Type.String(),
-    status: Type.Enum(['PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED', 'TERMINATED', 'CONTINUED_AS_NEW', 'TIMED_OUT', 'UNKNOWN'], {
-      description: 'PENDING: saved, waiting for the outbox relay. UNKNOWN: Temporal could not be asked just now.',
-    }),
+    status: Type.Enum(
+      [
+        'PENDING',
+        'RUNNING',
+        'COMPLETED',
+        'FAILED',
+        'CANCELLED',
+        'TERMINATED',
+        'CONTINUED_AS_NEW',
+        'TIMED_OUT',
+        'UNKNOWN',
+      ],
+      {
+        description:
+          'PENDING: saved, waiting for the outbox relay. UNKNOWN: Temporal could not be asked just now.',
+      },
+    ),
     stage: Type.Optional(Type.String()),
     startedAt: Type.Optional(Type.String({ format: 'date-time' })),
   },

@@ -10,7 +10,9 @@ export const Problem = Type.Object(
     title: Type.String(),
     status: Type.Integer(),
     detail: Type.Optional(Type.String()),
-    instance: Type.Optional(Type.String({ description: 'The request id: quote it when reporting a problem.' })),
+    instance: Type.Optional(
+      Type.String({ description: 'The request id: quote it when reporting a problem.' }),
+    ),
     code: Type.String({ description: 'Machine-readable error code.' }),
     errors: Type.Optional(
       Type.Array(

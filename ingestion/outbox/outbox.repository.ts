@@ -54,7 +54,11 @@ export async function markDispatched(db: Db, ids: bigint[]): Promise<void> {
 export async function markFailed(db: Db, id: bigint, error: string, retryInMs: number): Promise<void> {
   await db.outboxEvent.update({
     where: { id },
-    data: { lastError: error.slice(0, 2000), lockedUntil: null, availableAt: new Date(Date.now() + retryInMs) },
+    data: {
+      lastError: error.slice(0, 2000),
+      lockedUntil: null,
+      availableAt: new Date(Date.now() + retryInMs),
+    },
   })
 }
 

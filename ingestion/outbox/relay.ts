@@ -62,7 +62,9 @@ export class OutboxRelay {
     const { db, batchSize, leaseMs, maxBackoffMs, log } = this.options
     const events = await claimDue(db, batchSize, leaseMs)
     if (events.length === 0) return { claimed: 0, dispatched: 0, failed: 0 }
-    const results = await Promise.allSettled(events.map((e) => dispatch(e, { ...this.options.dispatch, timeoutMs: this.options.dispatchTimeoutMs })))
+    const results = await Promise.allSettled(
+      events.map((e) => dispatch(e, { ...this.options.dispatch, timeoutMs: this.options.dispatchTimeoutMs })),
+    )
     const done: bigint[] = []
     let failed = 0
     await Promise.all(
@@ -75,7 +77,16 @@ export class OutboxRelay {
         failed++
         const reason = r.reason instanceof Error ? r.reason.message : String(r.reason)
         const delay = retryDelayMs(event.attempts, maxBackoffMs)
-        log.warn({ outboxId: String(event.id), topic: event.topic, attempts: event.attempts, retryInMs: delay, reason }, 'outbox dispatch failed')
+        log.warn(
+          {
+            outboxId: String(event.id),
+            topic: event.topic,
+            attempts: event.attempts,
+            retryInMs: delay,
+            reason,
+          },
+          'outbox dispatch failed',
+        )
         await markFailed(db, event.id, reason, delay)
       }),
     )

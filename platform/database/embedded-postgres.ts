@@ -70,9 +70,15 @@ async function prepareDir(dir: string, ids: { uid: number; gid: number } | undef
     // The postgres user must reach its folder through every parent (o+x). We open up only
     // the data folder we created; anything above it is the user's to fix.
     await chmod(path.dirname(dir), 0o755)
-    for (let parent = path.dirname(path.dirname(dir)); parent !== path.dirname(parent); parent = path.dirname(parent)) {
+    for (
+      let parent = path.dirname(path.dirname(dir));
+      parent !== path.dirname(parent);
+      parent = path.dirname(parent)
+    ) {
       if (((await stat(parent)).mode & 0o001) === 0) {
-        throw new Error(`PostgreSQL runs as the "${SUPERUSER}" user and cannot enter ${parent}: run chmod o+x on it or set DATA_DIR elsewhere`)
+        throw new Error(
+          `PostgreSQL runs as the "${SUPERUSER}" user and cannot enter ${parent}: run chmod o+x on it or set DATA_DIR elsewhere`,
+        )
       }
     }
   }
@@ -88,20 +94,32 @@ async function passwordFor(dir: string): Promise<string> {
   return password
 }
 
-async function initialise(bin: Binaries, dir: string, password: string, ids: { uid: number; gid: number } | undefined) {
+async function initialise(
+  bin: Binaries,
+  dir: string,
+  password: string,
+  ids: { uid: number; gid: number } | undefined,
+) {
   const pwfile = path.join(os.tmpdir(), `leadwire-pg-${randomBytes(6).toString('hex')}`)
   await writeFile(pwfile, `${password}\n`, { mode: 0o600 })
   if (ids) await chown(pwfile, ids.uid, ids.gid)
   try {
     execFileSync(
       bin.initdb,
-      [`--pgdata=${dir}`, '--auth=scram-sha-256', `--username=${SUPERUSER}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--no-instructions'],
+      [
+        `--pgdata=${dir}`,
+        '--auth=scram-sha-256',
+        `--username=${SUPERUSER}`,
+        `--pwfile=${pwfile}`,
+        '--encoding=UTF8',
+        '--no-instructions',
+      ],
       { ...ids, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' } },
     )
   } catch (err) {
     const stderr = (err as { stderr?: Buffer }).stderr?.toString() ?? ''
     await rm(dir, { recursive: true, force: true })
-    throw new Error(`initdb failed for ${dir}: ${stderr || String(err)}`)
+    throw new Error(`initdb failed for ${dir}: ${stderr || String(err)}`, { cause: err })
   } finally {
     await rm(pwfile, { force: true })
   }
@@ -125,7 +143,8 @@ async function readPid(file: string): Promise<number | undefined> {
 /** The process that started the server on this folder, recorded beside it. */
 const ownerFile = (dir: string) => `${dir}.owner`
 
-type RunningServer = { kind: 'none' } | { kind: 'shared'; owner: number; port: number } | { kind: 'orphan'; pid: number }
+type RunningServer =
+  { kind: 'none' } | { kind: 'shared'; owner: number; port: number } | { kind: 'orphan'; pid: number }
 
 /**
  * Is a server already running on this folder? If the Leadwire process that started it is
@@ -180,20 +199,40 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   const running = await runningServer(dir)
   if (running.kind === 'shared') {
-    log.info({ owner: running.owner, port: running.port }, 'using the embedded PostgreSQL another Leadwire process runs on this data folder')
+    log.info(
+      { owner: running.owner, port: running.port },
+      'using the embedded PostgreSQL another Leadwire process runs on this data folder',
+    )
     const sharedUrl = urlOn(running.port)
     await ensureDatabase(sharedUrl, database)
     return { url: sharedUrl(database), urlFor: sharedUrl, stop: async () => undefined }
   }
   if (running.kind === 'orphan') await stopOrphan(running.pid, log)
   if (!(await isPortFree(port))) {
-    throw new Error(`port ${port} is already in use: stop what runs there or set EMBEDDED_PG_PORT to a free port`)
+    throw new Error(
+      `port ${port} is already in use: stop what runs there or set EMBEDDED_PG_PORT to a free port`,
+    )
   }
 
-  const durability = options.durable === false ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []
+  const durability =
+    options.durable === false
+      ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
+      : []
   const child = spawnServer(
     bin.postgres,
-    ['-D', dir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300', ...durability],
+    [
+      '-D',
+      dir,
+      '-p',
+      String(port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=300',
+      ...durability,
+    ],
     { ...ids, env: { ...process.env, LC_ALL: 'C' } },
   )
   let output = ''

@@ -41,7 +41,14 @@ export class Migrator {
     const schemaPath = path.resolve(options.schemaPath ?? DEFAULT_SCHEMA_PATH)
     const migrationsDir = path.resolve(options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR)
     const opened = await openSchemaEngine(options.databaseUrl, schemaPath)
-    return new Migrator(opened.engine, opened.adapter, opened, schemaPath, opened.schemaContent, migrationsDir)
+    return new Migrator(
+      opened.engine,
+      opened.adapter,
+      opened,
+      schemaPath,
+      opened.schemaContent,
+      migrationsDir,
+    )
   }
 
   close(): Promise<void> {
@@ -50,9 +57,11 @@ export class Migrator {
 
   /** Applies pending migrations, like `prisma migrate deploy`. Returns the names applied. */
   async deploy(): Promise<string[]> {
-    const out = await this.run((e) => this.listMigrations().then((migrationsList) =>
-      e.applyMigrations({ migrationsList, filters: NO_FILTERS }),
-    ))
+    const out = await this.run((e) =>
+      this.listMigrations().then((migrationsList) =>
+        e.applyMigrations({ migrationsList, filters: NO_FILTERS }),
+      ),
+    )
     return out.appliedMigrationNames
   }
 
@@ -70,7 +79,9 @@ export class Migrator {
       e.devDiagnostic({ migrationsList: await this.listMigrations(), filters: NO_FILTERS }),
     )
     if (diagnostic.action.tag === 'reset') {
-      throw new Error(`the database has drifted from the migrations and needs a reset: ${diagnostic.action.reason}`)
+      throw new Error(
+        `the database has drifted from the migrations and needs a reset: ${diagnostic.action.reason}`,
+      )
     }
     if (apply) {
       await this.deploy()
@@ -78,7 +89,9 @@ export class Migrator {
         e.evaluateDataLoss({ migrationsList: await this.listMigrations(), schema, filters: NO_FILTERS }),
       )
       if (loss.unexecutableSteps.length) {
-        throw new Error(`the migration cannot run: ${loss.unexecutableSteps.map((s) => s.message).join('; ')}`)
+        throw new Error(
+          `the migration cannot run: ${loss.unexecutableSteps.map((s) => s.message).join('; ')}`,
+        )
       }
     }
     const migrationsList = await this.listMigrations()

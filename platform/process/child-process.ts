@@ -11,7 +11,11 @@ export function exited(child: ChildProcess): Promise<void> {
  * Sends `signal`, waits up to `graceMs` for the exit, then SIGKILLs. Long-lived servers we
  * start (PostgreSQL, Temporal) must never outlive us: tests and CI check no port is left.
  */
-export async function stopChild(child: ChildProcess, signal: NodeJS.Signals, graceMs = 10_000): Promise<void> {
+export async function stopChild(
+  child: ChildProcess,
+  signal: NodeJS.Signals,
+  graceMs = 10_000,
+): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return
   child.kill(signal)
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
@@ -27,7 +31,8 @@ function installExitGuard() {
   if (exitGuardInstalled) return
   exitGuardInstalled = true
   process.on('exit', () => {
-    for (const child of servers) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    for (const child of servers)
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
   })
 }
 

@@ -5,7 +5,10 @@ import type { Config } from '../config.js'
  * each can run side by side); only `npm run dev` starts embedded ones. Refuse to start
  * rather than silently start a private database no other replica can see.
  */
-export function requireExternalServices(config: Config, process: string): { databaseUrl: string; temporalAddress: string } {
+export function requireExternalServices(
+  config: Config,
+  process: string,
+): { databaseUrl: string; temporalAddress: string } {
   const missing = [
     config.DATABASE_URL ? undefined : 'DATABASE_URL',
     config.TEMPORAL_ADDRESS ? undefined : 'TEMPORAL_ADDRESS',

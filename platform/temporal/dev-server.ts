@@ -73,10 +73,15 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     }
   }
   const cli = findTemporalCli(options.cliPath)
-  const attributeArgs = options.searchAttributes.flatMap((a) => ['--search-attribute', `${a.name}=${CLI_TYPE[a.type]}`])
+  const attributeArgs = options.searchAttributes.flatMap((a) => [
+    '--search-attribute',
+    `${a.name}=${CLI_TYPE[a.type]}`,
+  ])
 
   if (!cli.path) {
-    log.warn('no local `temporal` CLI (TEMPORAL_CLI_PATH, PATH, .tools/venv): letting the Temporal SDK download one')
+    log.warn(
+      'no local `temporal` CLI (TEMPORAL_CLI_PATH, PATH, .tools/venv): letting the Temporal SDK download one',
+    )
     const { TestWorkflowEnvironment } = await import('@temporalio/testing')
     const env = await TestWorkflowEnvironment.createLocal({
       server: {
@@ -118,7 +123,9 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   const stop = () => stopChild(child, 'SIGTERM', 10_000)
   try {
     await waitUntilServing(address, 30_000, () =>
-      child.exitCode !== null ? `the Temporal dev server exited (code ${child.exitCode}):\n${output}` : undefined,
+      child.exitCode !== null
+        ? `the Temporal dev server exited (code ${child.exitCode}):\n${output}`
+        : undefined,
     )
   } catch (err) {
     await stop()

@@ -19,7 +19,11 @@ const INDEXED: Record<SearchAttributeType, temporal.api.enums.v1.IndexedValueTyp
  * Registers search attributes on a namespace through the operator service (what the dev
  * server's --search-attribute flag does at start). Attributes that exist are left alone.
  */
-export async function registerSearchAttributes(connection: Connection, namespace: string, keys: readonly Key[]): Promise<void> {
+export async function registerSearchAttributes(
+  connection: Connection,
+  namespace: string,
+  keys: readonly Key[],
+): Promise<void> {
   // The time-skipping test server implements add but not list: then add them all.
   const known = await connection.operatorService.listSearchAttributes({ namespace }).then(
     (existing) => new Set(Object.keys({ ...existing.customAttributes, ...existing.systemAttributes })),

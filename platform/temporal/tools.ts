@@ -42,7 +42,8 @@ export interface BinaryLookup {
  */
 export function findTemporalCli(explicit: string | undefined, pathVar?: string): BinaryLookup {
   if (explicit) {
-    if (!existsSync(explicit)) throw new Error(`TEMPORAL_CLI_PATH points at ${explicit}, which does not exist`)
+    if (!existsSync(explicit))
+      throw new Error(`TEMPORAL_CLI_PATH points at ${explicit}, which does not exist`)
     return { path: explicit, source: 'explicit' }
   }
   const fromPath = onPath('temporal', pathVar)
@@ -55,7 +56,8 @@ export function findTemporalCli(explicit: string | undefined, pathVar?: string):
 /** The time-skipping test server, same order (TEMPORAL_TEST_SERVER_PATH, PATH, project). */
 export function findTemporalTestServer(explicit: string | undefined, pathVar?: string): BinaryLookup {
   if (explicit) {
-    if (!existsSync(explicit)) throw new Error(`TEMPORAL_TEST_SERVER_PATH points at ${explicit}, which does not exist`)
+    if (!existsSync(explicit))
+      throw new Error(`TEMPORAL_TEST_SERVER_PATH points at ${explicit}, which does not exist`)
     return { path: explicit, source: 'explicit' }
   }
   const fromPath = onPath('temporal-test-server', pathVar)

@@ -54,7 +54,10 @@ async function stopDev(child: ChildProcess, signal: NodeJS.Signals, output: () =
   process.kill(-child.pid!, signal)
   await exited(child)
   // npm re-raises the signal on itself once its script has exited; the script must exit cleanly.
-  expect(child.exitCode === 0 || child.signalCode === signal, `exit ${child.exitCode} ${child.signalCode}`).toBe(true)
+  expect(
+    child.exitCode === 0 || child.signalCode === signal,
+    `exit ${child.exitCode} ${child.signalCode}`,
+  ).toBe(true)
   expect(output()).not.toMatch(/"level":(50|60)/) // no error or fatal log lines
 }
 
@@ -70,43 +73,56 @@ async function allPortsReleased(): Promise<void> {
 const api = (p: string, init?: RequestInit) => fetch(`http://127.0.0.1:${ports.api}${p}`, init)
 
 describe('npm run dev', () => {
-  it('starts the whole hub, runs a journey, stops cleanly and keeps its data', { timeout: 180_000 }, async () => {
-    const first = startDev()
-    let leadId: string
-    try {
-      await waitFor(async () => (await api('/ready')).status === 200, 90_000, `/ready\n${first.output()}`)
-      expect(first.output()).toContain(`API          http://127.0.0.1:${ports.api}`)
-      expect(first.output()).toContain(`Temporal UI  http://127.0.0.1:${ports.ui}`)
+  it(
+    'starts the whole hub, runs a journey, stops cleanly and keeps its data',
+    { timeout: 180_000 },
+    async () => {
+      const first = startDev()
+      let leadId: string
+      try {
+        await waitFor(async () => (await api('/ready')).status === 200, 90_000, `/ready\n${first.output()}`)
+        expect(first.output()).toContain(`API          http://127.0.0.1:${ports.api}`)
+        expect(first.output()).toContain(`Temporal UI  http://127.0.0.1:${ports.ui}`)
 
-      const created = await api('/v1/leads', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ firstName: 'Meera', phone: '+91 98765 43210' }),
-      })
-      expect(created.status).toBe(202)
-      leadId = ((await created.json()) as { id: string }).id
-      await waitFor(
-        async () => ((await (await api(`/v1/leads/${leadId}`)).json()) as { journey: { status: string } }).journey.status === 'RUNNING',
-        20_000,
-        'the journey to run',
-      )
-    } catch (err) {
-      console.error(first.output())
-      throw err
-    } finally {
-      await stopDev(first.child, 'SIGINT', first.output)
-    }
-    await allPortsReleased()
+        const created = await api('/v1/leads', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ firstName: 'Meera', phone: '+91 98765 43210' }),
+        })
+        expect(created.status).toBe(202)
+        leadId = ((await created.json()) as { id: string }).id
+        await waitFor(
+          async () =>
+            ((await (await api(`/v1/leads/${leadId}`)).json()) as { journey: { status: string } }).journey
+              .status === 'RUNNING',
+          20_000,
+          'the journey to run',
+        )
+      } catch (err) {
+        console.error(first.output())
+        throw err
+      } finally {
+        await stopDev(first.child, 'SIGINT', first.output)
+      }
+      await allPortsReleased()
 
-    const second = startDev()
-    try {
-      await waitFor(async () => (await api('/ready')).status === 200, 60_000, `/ready again\n${second.output()}`)
-      const again = (await (await api(`/v1/leads/${leadId}`)).json()) as { firstName: string; journey: { status: string } }
-      expect(again.firstName).toBe('Meera')
-      expect(again.journey.status).toBe('RUNNING')
-    } finally {
-      await stopDev(second.child, 'SIGTERM', second.output)
-    }
-    await allPortsReleased()
-  })
+      const second = startDev()
+      try {
+        await waitFor(
+          async () => (await api('/ready')).status === 200,
+          60_000,
+          `/ready again\n${second.output()}`,
+        )
+        const again = (await (await api(`/v1/leads/${leadId}`)).json()) as {
+          firstName: string
+          journey: { status: string }
+        }
+        expect(again.firstName).toBe('Meera')
+        expect(again.journey.status).toBe('RUNNING')
+      } finally {
+        await stopDev(second.child, 'SIGTERM', second.output)
+      }
+      await allPortsReleased()
+    },
+  )
 })

@@ -39,7 +39,10 @@ describe('embedded PostgreSQL', () => {
 
     const second = await startEmbeddedPostgres(options)
     try {
-      const rows = await withClient(second.url, async (c) => (await c.query<{ v: string }>('SELECT v FROM kept')).rows)
+      const rows = await withClient(
+        second.url,
+        async (c) => (await c.query<{ v: string }>('SELECT v FROM kept')).rows,
+      )
       expect(rows).toEqual([{ v: 'across restarts' }])
       // Password auth: the generated password is required.
       const wrong = new URL(second.url)
@@ -52,7 +55,12 @@ describe('embedded PostgreSQL', () => {
 
   it('says which setting to change when its port is taken', async () => {
     const port = await freePort()
-    const running = await startEmbeddedPostgres({ dir: path.join(dir, 'a'), port, database: 'a', log: silentLog })
+    const running = await startEmbeddedPostgres({
+      dir: path.join(dir, 'a'),
+      port,
+      database: 'a',
+      log: silentLog,
+    })
     try {
       await expect(
         startEmbeddedPostgres({ dir: path.join(dir, 'b'), port, database: 'b', log: silentLog }),
@@ -76,14 +84,21 @@ describe('embedded PostgreSQL shared by two Leadwire processes', () => {
       console.log('ready')
       process.on('SIGTERM', () => process.exit(0))
       setInterval(() => undefined, 1000)`
-    const owner = spawn('node', ['--import', 'tsx', '--input-type=module', '-e', ownerScript], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const owner = spawn('node', ['--import', 'tsx', '--input-type=module', '-e', ownerScript], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
     try {
       await new Promise<void>((resolve, reject) => {
         owner.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve())
         owner.once('exit', (code) => reject(new Error(`owner exited with ${code}`)))
       })
       // Asked for another port, it still finds the running server through its pid file.
-      const second = await startEmbeddedPostgres({ dir: pgDir, port: await freePort(), database: 'other', log: silentLog })
+      const second = await startEmbeddedPostgres({
+        dir: pgDir,
+        port: await freePort(),
+        database: 'other',
+        log: silentLog,
+      })
       expect(new URL(second.url).port).toBe(String(port))
       await withClient(second.url, (c) => c.query('SELECT 1'))
       await second.stop()

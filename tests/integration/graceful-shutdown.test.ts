@@ -18,7 +18,13 @@ describe('API shutdown', () => {
     const config = testConfig()
     const { client, connection } = testTemporalClient(config)
     const app = await buildApp({
-      services: { config, db: database.db, temporal: client, temporalConnection: connection, ingestion: createIngestion({ db: database.db }) },
+      services: {
+        config,
+        db: database.db,
+        temporal: client,
+        temporalConnection: connection,
+        ingestion: createIngestion({ db: database.db }),
+      },
       logger: silentLog,
     })
     // A request that is still working when the shutdown begins.

@@ -7,7 +7,13 @@ import { JOURNEY_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js'
 import { buildTestApp } from '../support/app.js'
 import { testConfig } from '../support/config.js'
 import { createTestDatabase, truncateAll, type TestDatabase } from '../support/database.js'
-import { silentLog, startTestWorker, testTemporalClient, uniqueTaskQueue, type TestWorker } from '../support/temporal.js'
+import {
+  silentLog,
+  startTestWorker,
+  testTemporalClient,
+  uniqueTaskQueue,
+  type TestWorker,
+} from '../support/temporal.js'
 
 let database: TestDatabase
 
@@ -39,12 +45,17 @@ describe('a lead posted to the API starts its journey through the outbox', () =>
     const worker = await startTestWorker({ config, db: database.db, databaseUrl: database.url, taskQueue })
     const app = await buildTestApp({ config, db: database.db })
     try {
-      const lead = await postLead(app, { firstName: 'Asha', email: 'asha@example.in', channel: 'web_form' }, 'req-slice-1')
+      const lead = await postLead(
+        app,
+        { firstName: 'Asha', email: 'asha@example.in', channel: 'web_form' },
+        'req-slice-1',
+      )
       expect(lead.journey).toEqual({ workflowId: `lead/${lead.id}`, status: 'PENDING' })
 
       // The journey's activity marks the lead: proof the workflow really ran on the worker.
       await waitFor(
-        async () => (await database.db.lead.findUniqueOrThrow({ where: { id: lead.id } })).journeyStartedAt !== null,
+        async () =>
+          (await database.db.lead.findUniqueOrThrow({ where: { id: lead.id } })).journeyStartedAt !== null,
         15_000,
         'the journey to record its start',
       )
@@ -75,7 +86,11 @@ describe('a lead posted to the API starts its journey through the outbox', () =>
     const port = await freePort()
     const address = `127.0.0.1:${port}`
     const taskQueue = uniqueTaskQueue('outage')
-    const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, OUTBOX_MAX_BACKOFF_MS: '200', OUTBOX_DISPATCH_TIMEOUT_MS: '1000' })
+    const config = testConfig({
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      OUTBOX_MAX_BACKOFF_MS: '200',
+      OUTBOX_DISPATCH_TIMEOUT_MS: '1000',
+    })
     const { client, connection } = testTemporalClient(config, address)
     const relay = new OutboxRelay({
       ...relaySettings(config),
@@ -92,7 +107,10 @@ describe('a lead posted to the API starts its journey through the outbox', () =>
       const leads = await Promise.all([1, 2, 3].map((i) => postLead(app, { firstName: `Down ${i}` })))
       const ready = await app.inject({ method: 'GET', url: '/ready' })
       expect(ready.statusCode).toBe(503)
-      expect(ready.json()).toMatchObject({ status: 'not_ready', checks: { postgres: { status: 'up' }, temporal: { status: 'down' } } })
+      expect(ready.json()).toMatchObject({
+        status: 'not_ready',
+        checks: { postgres: { status: 'up' }, temporal: { status: 'down' } },
+      })
 
       const failedRound = await relay.runOnce()
       expect(failedRound).toEqual({ claimed: 3, dispatched: 0, failed: 3 })
@@ -112,7 +130,13 @@ describe('a lead posted to the API starts its journey through the outbox', () =>
         searchAttributes: JOURNEY_SEARCH_ATTRIBUTES,
         log: silentLog,
       })
-      worker = await startTestWorker({ config, db: database.db, databaseUrl: database.url, taskQueue, address })
+      worker = await startTestWorker({
+        config,
+        db: database.db,
+        databaseUrl: database.url,
+        taskQueue,
+        address,
+      })
       await waitFor(
         async () => {
           await relay.runOnce()
@@ -130,7 +154,9 @@ describe('a lead posted to the API starts its journey through the outbox', () =>
 
       // A relay that crashed after starting a journey but before marking the event runs it again:
       // the same journey is found, no second one starts.
-      const runIds = await Promise.all(leads.map(async (l) => (await client.workflow.getHandle(`lead/${l.id}`).describe()).runId))
+      const runIds = await Promise.all(
+        leads.map(async (l) => (await client.workflow.getHandle(`lead/${l.id}`).describe()).runId),
+      )
       await database.db.outboxEvent.updateMany({ data: { dispatchedAt: null, availableAt: new Date(0) } })
       expect(await relay.runOnce()).toEqual({ claimed: 3, dispatched: 3, failed: 0 })
       for (const [i, lead] of leads.entries()) {
@@ -138,7 +164,9 @@ describe('a lead posted to the API starts its journey through the outbox', () =>
         expect((await handle.describe()).runId).toBe(runIds[i])
       }
       await waitFor(
-        async () => (await client.workflow.count(`WorkflowType = 'leadJourney' AND TaskQueue = '${taskQueue}'`)).count === 3,
+        async () =>
+          (await client.workflow.count(`WorkflowType = 'leadJourney' AND TaskQueue = '${taskQueue}'`))
+            .count === 3,
         10_000,
         'visibility to list the journeys',
       )
@@ -166,7 +194,9 @@ describe('a lead posted to the API starts its journey through the outbox', () =>
         }),
     )
     try {
-      const leads = await Promise.all(Array.from({ length: 40 }, (_, i) => postLead(app, { firstName: `Lead ${i}` })))
+      const leads = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => postLead(app, { firstName: `Lead ${i}` })),
+      )
       let dispatched = 0
       for (;;) {
         const rounds = await Promise.all(relays.map((r) => r.runOnce()))

@@ -59,10 +59,14 @@ async function query<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
 
 describe('offline migrations through the wasm schema engine', () => {
   it('applies the committed migrations to an empty database, with the outbox trigger', async () => {
-    const committed = (await readdir(DEFAULT_MIGRATIONS_DIR, { withFileTypes: true })).filter((d) => d.isDirectory())
+    const committed = (await readdir(DEFAULT_MIGRATIONS_DIR, { withFileTypes: true })).filter((d) =>
+      d.isDirectory(),
+    )
     const applied = await withMigrator((m) => m.deploy())
     expect(applied).toEqual(committed.map((d) => d.name).sort())
-    const triggers = await query<{ tgname: string }>(`SELECT tgname FROM pg_trigger WHERE tgname = 'outbox_event_notify'`)
+    const triggers = await query<{ tgname: string }>(
+      `SELECT tgname FROM pg_trigger WHERE tgname = 'outbox_event_notify'`,
+    )
     expect(triggers).toHaveLength(1)
     expect(await withMigrator((m) => m.deploy())).toEqual([])
   })
@@ -95,6 +99,8 @@ describe('offline migrations through the wasm schema engine', () => {
   })
 
   it('refuses names that are not snake_case', async () => {
-    await expect(withMigrator((m) => m.createMigration('Bad Name', { apply: false }))).rejects.toThrow(/snake_case/)
+    await expect(withMigrator((m) => m.createMigration('Bad Name', { apply: false }))).rejects.toThrow(
+      /snake_case/,
+    )
   })
 })

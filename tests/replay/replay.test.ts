@@ -11,12 +11,16 @@ import { workflowBundle } from '../support/temporal.js'
  */
 const ROOT = new URL('./histories/', import.meta.url)
 
-async function histories(): Promise<{ workflowType: string; file: string; history: ReturnType<typeof historyFromJSON> }[]> {
+async function histories(): Promise<
+  { workflowType: string; file: string; history: ReturnType<typeof historyFromJSON> }[]
+> {
   const out = []
   for (const workflowType of await readdir(ROOT)) {
     for (const file of await readdir(new URL(`${workflowType}/`, ROOT))) {
       if (!file.endsWith('.json')) continue
-      const history = historyFromJSON(JSON.parse(await readFile(new URL(`${workflowType}/${file}`, ROOT), 'utf-8')))
+      const history = historyFromJSON(
+        JSON.parse(await readFile(new URL(`${workflowType}/${file}`, ROOT), 'utf-8')),
+      )
       out.push({ workflowType, file, history })
     }
   }

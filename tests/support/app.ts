@@ -6,7 +6,11 @@ import type { Db } from '../../platform/database/prisma.js'
 import { silentLog, testTemporalClient } from './temporal.js'
 
 /** The real app (every plugin and route), for `inject`. Close it when the test ends. */
-export async function buildTestApp(options: { config: Config; db: Db; temporalAddress?: string }): Promise<FastifyInstance> {
+export async function buildTestApp(options: {
+  config: Config
+  db: Db
+  temporalAddress?: string
+}): Promise<FastifyInstance> {
   const { client, connection } = testTemporalClient(options.config, options.temporalAddress)
   const app = await buildApp({
     services: {

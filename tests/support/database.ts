@@ -32,7 +32,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
         await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`)
         break
       } catch (err) {
-        if (attempt > 20 || !String((err as Error).message).includes('being accessed by other users')) throw err
+        if (attempt > 20 || !String((err as Error).message).includes('being accessed by other users'))
+          throw err
         await new Promise((r) => setTimeout(r, 100))
       }
     }

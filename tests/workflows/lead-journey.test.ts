@@ -4,7 +4,11 @@ import { TestWorkflowEnvironment } from '@temporalio/testing'
 import { Worker } from '@temporalio/worker'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Activities } from '../../activities/index.js'
-import { getJourneyState, LEAD_JOURNEY_WORKFLOW, leadJourneyId } from '../../workflows/lead-journey.messages.js'
+import {
+  getJourneyState,
+  LEAD_JOURNEY_WORKFLOW,
+  leadJourneyId,
+} from '../../workflows/lead-journey.messages.js'
 import { silentLog, uniqueTaskQueue, workflowBundle } from '../support/temporal.js'
 import { registerSearchAttributes } from '../../platform/temporal/register-search-attributes.js'
 import { installTemporalRuntime } from '../../platform/temporal/runtime.js'

@@ -5,7 +5,9 @@ import { Liveness, Readiness } from '../../schemas/health.schema.js'
 const health: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/health',
-    { schema: { tags: ['operations'], summary: 'Liveness: the process answers', response: { 200: Liveness } } },
+    {
+      schema: { tags: ['operations'], summary: 'Liveness: the process answers', response: { 200: Liveness } },
+    },
     async () => ({ status: 'ok' as const }),
   )
 
@@ -21,7 +23,10 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (_request, reply) => {
       const { db, temporalConnection } = app.services
-      const [postgres, temporalCheck] = await Promise.all([checkPostgres(db), checkTemporal(temporalConnection)])
+      const [postgres, temporalCheck] = await Promise.all([
+        checkPostgres(db),
+        checkTemporal(temporalConnection),
+      ])
       const ready = postgres.status === 'up' && temporalCheck.status === 'up'
       return reply.code(ready ? 200 : 503).send({
         status: ready ? 'ready' : 'not_ready',

@@ -7,7 +7,11 @@ import type { JourneyStatus } from '../../schemas/lead.schema.js'
  * (its outbox event waits for the relay); when Temporal cannot be asked, the lead is still
  * served, with status UNKNOWN, rather than failing the whole read.
  */
-export async function journeyStatus(client: Client, leadId: string, timeoutMs = 1500): Promise<JourneyStatus> {
+export async function journeyStatus(
+  client: Client,
+  leadId: string,
+  timeoutMs = 1500,
+): Promise<JourneyStatus> {
   const workflowId = leadJourneyId(leadId)
   try {
     const description = await client.connection.withDeadline(Date.now() + timeoutMs, () =>
