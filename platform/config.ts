@@ -7,8 +7,9 @@ import { Type, type Static } from 'typebox'
  * embedded default, so `npm run dev` needs none of them; production sets the ones that
  * point at real infrastructure (DATABASE_URL, TEMPORAL_ADDRESS, ...).
  *
- * This is the only file that reads `process.env`: process entries call `loadConfig()`
- * once and pass the frozen result into factories.
+ * This is the only place the application reads its settings: process entries call
+ * `loadConfig()` once and pass the frozen result into factories. (Install and test tooling
+ * reads a few variables of its own, listed in the README.)
  */
 export const ConfigSchema = Type.Object({
   DATA_DIR: Type.String({
@@ -75,7 +76,7 @@ export const ConfigSchema = Type.Object({
   TEMPORAL_UI_URL: Type.Optional(
     Type.String({
       pattern: '^https?://',
-      description: 'Where operators open the Temporal UI (printed and linked).',
+      description: 'Where operators open the Temporal UI (printed by npm run dev).',
     }),
   ),
 
