@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # One image for the three Leadwire processes; docker-compose.yml picks the command:
-#   npm run api (default) | npm run worker | npm run db:migrate
+#   api/server.ts (default) | platform/worker.ts | npm run db:migrate
 FROM node:20-bookworm-slim
 
 WORKDIR /app
@@ -27,4 +27,5 @@ USER node
 
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false
 EXPOSE 3000
-CMD ["npm", "run", "api"]
+# node directly (not `npm run api`): npm exits on SIGTERM before the API has drained.
+CMD ["node", "--import", "tsx", "api/server.ts"]
