@@ -36,33 +36,33 @@ export interface BinaryLookup {
   source: 'explicit' | 'PATH' | 'project' | 'none'
 }
 
-/**
- * The `temporal` CLI, in this order: an explicit path (TEMPORAL_CLI_PATH), PATH, the
- * project-local install. `none` means: fall back to the SDK's own download (needs internet).
- */
-export function findTemporalCli(explicit: string | undefined, pathVar?: string): BinaryLookup {
+/** One binary, in order: an explicit path (from `variable`), PATH, the project-local install. */
+function findBinary(
+  name: string,
+  variable: string,
+  explicit: string | undefined,
+  pathVar?: string,
+): BinaryLookup {
   if (explicit) {
-    if (!existsSync(explicit))
-      throw new Error(`TEMPORAL_CLI_PATH points at ${explicit}, which does not exist`)
+    if (!existsSync(explicit)) throw new Error(`${variable} points at ${explicit}, which does not exist`)
     return { path: explicit, source: 'explicit' }
   }
-  const fromPath = onPath('temporal', pathVar)
+  const fromPath = onPath(name, pathVar)
   if (fromPath) return { path: fromPath, source: 'PATH' }
-  const local = path.join(TOOLS_VENV, 'bin', 'temporal')
+  const local = path.join(TOOLS_VENV, 'bin', name)
   if (isExecutableFile(local)) return { path: local, source: 'project' }
   return { path: undefined, source: 'none' }
 }
 
-/** The time-skipping test server, same order (TEMPORAL_TEST_SERVER_PATH, PATH, project). */
+/**
+ * The `temporal` CLI (dev server). `none` means: fall back to the SDK's own download,
+ * which needs internet.
+ */
+export function findTemporalCli(explicit: string | undefined, pathVar?: string): BinaryLookup {
+  return findBinary('temporal', 'TEMPORAL_CLI_PATH', explicit, pathVar)
+}
+
+/** The time-skipping test server. */
 export function findTemporalTestServer(explicit: string | undefined, pathVar?: string): BinaryLookup {
-  if (explicit) {
-    if (!existsSync(explicit))
-      throw new Error(`TEMPORAL_TEST_SERVER_PATH points at ${explicit}, which does not exist`)
-    return { path: explicit, source: 'explicit' }
-  }
-  const fromPath = onPath('temporal-test-server', pathVar)
-  if (fromPath) return { path: fromPath, source: 'PATH' }
-  const local = path.join(TOOLS_VENV, 'bin', 'temporal-test-server')
-  if (isExecutableFile(local)) return { path: local, source: 'project' }
-  return { path: undefined, source: 'none' }
+  return findBinary('temporal-test-server', 'TEMPORAL_TEST_SERVER_PATH', explicit, pathVar)
 }

@@ -1,34 +1,22 @@
-import type { FastifyInstance } from 'fastify'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../../platform/process/child-process.js'
-import { buildTestApp } from '../support/app.js'
+import { buildTestApp, useTestApp } from '../support/app.js'
 import { testConfig } from '../support/config.js'
-import { createTestDatabase, type TestDatabase } from '../support/database.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
-let database: TestDatabase
-let app: FastifyInstance
-
-beforeAll(async () => {
-  database = await createTestDatabase()
-  app = await buildTestApp({ config: testConfig(), db: database.db })
-})
-afterAll(async () => {
-  await app?.close()
-  await database?.drop()
-})
+const ctx = useTestApp()
 
 describe('liveness and readiness', () => {
   it('GET /health answers 200 {status: ok}', async () => {
-    const res = await app.inject({ method: 'GET', url: '/health' })
+    const res = await ctx.app.inject({ method: 'GET', url: '/health' })
     expect(res.statusCode).toBe(200)
     expect(res.headers['content-type']).toMatch(/^application\/json/)
     expect(res.json()).toEqual({ status: 'ok' })
   })
 
   it('GET /ready answers 200 when PostgreSQL and Temporal are both up', async () => {
-    const res = await app.inject({ method: 'GET', url: '/ready' })
+    const res = await ctx.app.inject({ method: 'GET', url: '/ready' })
     expect(res.statusCode, res.body).toBe(200)
     expect(res.json()).toEqual({
       status: 'ready',
@@ -40,7 +28,7 @@ describe('liveness and readiness', () => {
     const port = await freePort()
     const down = await buildTestApp({
       config: testConfig(),
-      db: database.db,
+      db: ctx.database.db,
       temporalAddress: `127.0.0.1:${port}`,
     })
     try {
@@ -65,14 +53,14 @@ describe('liveness and readiness', () => {
 describe('x-request-id', () => {
   it('echoes a sane incoming id', async () => {
     const id = 'req-abc_123.4:5'
-    const res = await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': id } })
+    const res = await ctx.app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': id } })
     expect(res.statusCode).toBe(200)
     expect(res.headers['x-request-id']).toBe(id)
   })
 
   it('accepts an id of exactly 128 characters', async () => {
     const id = 'a'.repeat(128)
-    const res = await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': id } })
+    const res = await ctx.app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': id } })
     expect(res.headers['x-request-id']).toBe(id)
   })
 
@@ -83,7 +71,7 @@ describe('x-request-id', () => {
     ['with a slash and quotes', 'x/"y"'],
     ['with a newline-ish payload', 'abc%0d%0aSet-Cookie:x'],
   ])('replaces an insane id (%s) with a generated UUID', async (_what, id) => {
-    const res = await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': id } })
+    const res = await ctx.app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': id } })
     expect(res.statusCode).toBe(200)
     const echoed = res.headers['x-request-id']
     expect(echoed).not.toBe(id)
@@ -92,8 +80,8 @@ describe('x-request-id', () => {
 
   it('generates a fresh UUID per request when none is given', async () => {
     const [a, b] = await Promise.all([
-      app.inject({ method: 'GET', url: '/health' }),
-      app.inject({ method: 'GET', url: '/health' }),
+      ctx.app.inject({ method: 'GET', url: '/health' }),
+      ctx.app.inject({ method: 'GET', url: '/health' }),
     ])
     expect(a.headers['x-request-id']).toMatch(UUID)
     expect(b.headers['x-request-id']).toMatch(UUID)
@@ -101,7 +89,7 @@ describe('x-request-id', () => {
   })
 
   it('sets the id on error responses too, and quotes it as the problem instance', async () => {
-    const res = await app.inject({
+    const res = await ctx.app.inject({
       method: 'GET',
       url: '/no/such/route',
       headers: { 'x-request-id': 'trace-404' },
@@ -129,7 +117,7 @@ describe('API description', () => {
   let doc: OpenApiDoc
 
   beforeAll(async () => {
-    const res = await app.inject({ method: 'GET', url: '/openapi.json' })
+    const res = await ctx.app.inject({ method: 'GET', url: '/openapi.json' })
     expect(res.statusCode).toBe(200)
     expect(res.headers['content-type']).toMatch(/^application\/json/)
     doc = res.json<OpenApiDoc>()
@@ -184,7 +172,7 @@ describe('API description', () => {
   })
 
   it('serves the docs page as HTML at /docs', async () => {
-    const res = await app.inject({ method: 'GET', url: '/docs' })
+    const res = await ctx.app.inject({ method: 'GET', url: '/docs' })
     expect(res.statusCode).toBe(200)
     expect(res.headers['content-type']).toMatch(/^text\/html/)
     expect(res.body).toMatch(/<html/i)

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { LEAD_CHANNELS } from '../../domain/lead/lead-capture.js'
-import { buildTestApp } from '../support/app.js'
+import { buildTestApp, useTestApp } from '../support/app.js'
+import { truncateAll } from '../support/database.js'
 import { testConfig } from '../support/config.js'
-import { createTestDatabase, truncateAll, type TestDatabase } from '../support/database.js'
 
 /*
  * The leads API against the real app, a real PostgreSQL and a real Temporal dev server.
@@ -13,20 +13,7 @@ import { createTestDatabase, truncateAll, type TestDatabase } from '../support/d
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
-let database: TestDatabase
-let app: FastifyInstance
-
-beforeAll(async () => {
-  database = await createTestDatabase()
-  app = await buildTestApp({ config: testConfig(), db: database.db })
-})
-afterAll(async () => {
-  await app?.close()
-  await database?.drop()
-})
-afterEach(async () => {
-  await truncateAll(database.db)
-})
+const ctx = useTestApp({ truncateAfterEach: true })
 
 interface ProblemJson {
   type: string
@@ -55,15 +42,15 @@ function expectProblem(res: LightMyRequestResponse, status: number, code: string
 }
 
 async function expectNothingWritten() {
-  expect(await database.db.lead.count()).toBe(0)
-  expect(await database.db.outboxEvent.count()).toBe(0)
+  expect(await ctx.database.db.lead.count()).toBe(0)
+  expect(await ctx.database.db.outboxEvent.count()).toBe(0)
 }
 
 function postJson(payload: unknown, headers: Record<string, string> = {}) {
-  return app.inject({ method: 'POST', url: '/v1/leads', payload: payload as object, headers })
+  return ctx.app.inject({ method: 'POST', url: '/v1/leads', payload: payload as object, headers })
 }
 
-function postRaw(payload: string, contentType: string, target: FastifyInstance = app) {
+function postRaw(payload: string, contentType: string, target: FastifyInstance = ctx.app) {
   return target.inject({
     method: 'POST',
     url: '/v1/leads',
@@ -123,13 +110,16 @@ describe('POST /v1/leads refuses bad input and writes nothing', () => {
   })
 
   it('a body over BODY_LIMIT_BYTES -> 413 payload_too_large', async () => {
-    const small = await buildTestApp({ config: testConfig({ BODY_LIMIT_BYTES: '2048' }), db: database.db })
+    const small = await buildTestApp({
+      config: testConfig({ BODY_LIMIT_BYTES: '2048' }),
+      db: ctx.database.db,
+    })
     try {
       // Just under the limit is fine...
       const fits = JSON.stringify({ firstName: 'x'.repeat(150), company: 'y'.repeat(250) })
       expect(Buffer.byteLength(fits)).toBeLessThan(2048)
       expect((await postRaw(fits, 'application/json', small)).statusCode).toBe(202)
-      await truncateAll(database.db)
+      await truncateAll(ctx.database.db)
       // ...one over it is not, even though it is valid JSON.
       const body = JSON.stringify({ firstName: 'Asha', company: 'z'.repeat(2100) })
       expect(Buffer.byteLength(body)).toBeGreaterThan(2048)
@@ -248,8 +238,8 @@ describe('POST /v1/leads stores good input', () => {
       journey: { workflowId: `lead/${body.id}`, status: 'PENDING' },
     })
 
-    expect(await database.db.lead.count()).toBe(1)
-    const lead = await database.db.lead.findUniqueOrThrow({ where: { id: body.id } })
+    expect(await ctx.database.db.lead.count()).toBe(1)
+    const lead = await ctx.database.db.lead.findUniqueOrThrow({ where: { id: body.id } })
     expect(lead).toMatchObject({
       status: 'NEW',
       channel: 'web_form',
@@ -264,7 +254,7 @@ describe('POST /v1/leads stores good input', () => {
     })
     expect(lead.createdAt.toISOString()).toBe(body.createdAt)
 
-    const events = await database.db.outboxEvent.findMany()
+    const events = await ctx.database.db.outboxEvent.findMany()
     expect(events).toHaveLength(1)
     expect(events[0]).toMatchObject({
       topic: 'lead.captured',
@@ -280,16 +270,16 @@ describe('POST /v1/leads stores good input', () => {
 
   it("defaults the channel to 'api'", async () => {
     const { id } = await capture({ email: 'someone@example.com' })
-    expect((await database.db.lead.findUniqueOrThrow({ where: { id } })).channel).toBe('api')
+    expect((await ctx.database.db.lead.findUniqueOrThrow({ where: { id } })).channel).toBe('api')
   })
 
   it('accepts every declared channel', async () => {
     for (const channel of LEAD_CHANNELS) {
       const { id } = await capture({ firstName: `via ${channel}`, channel })
-      expect((await database.db.lead.findUniqueOrThrow({ where: { id } })).channel).toBe(channel)
+      expect((await ctx.database.db.lead.findUniqueOrThrow({ where: { id } })).channel).toBe(channel)
     }
-    expect(await database.db.lead.count()).toBe(LEAD_CHANNELS.length)
-    expect(await database.db.outboxEvent.count()).toBe(LEAD_CHANNELS.length)
+    expect(await ctx.database.db.lead.count()).toBe(LEAD_CHANNELS.length)
+    expect(await ctx.database.db.outboxEvent.count()).toBe(LEAD_CHANNELS.length)
   })
 
   it.each([
@@ -300,10 +290,10 @@ describe('POST /v1/leads stores good input', () => {
     ['right-to-left and zero-width joiners', { firstName: 'مريم', lastName: '👩‍👩‍👧' }],
   ])('stores %s byte-for-byte', async (_what, fields) => {
     const { id } = await capture(fields)
-    const read = await app.inject({ method: 'GET', url: `/v1/leads/${id}` })
+    const read = await ctx.app.inject({ method: 'GET', url: `/v1/leads/${id}` })
     expect(read.statusCode, read.body).toBe(200)
     const got = read.json<Record<string, unknown>>()
-    const stored = await database.db.lead.findUniqueOrThrow({ where: { id } })
+    const stored = await ctx.database.db.lead.findUniqueOrThrow({ where: { id } })
     for (const [key, value] of Object.entries(fields)) {
       expect(got[key], key).toBe(value)
       expect(Buffer.from(String(got[key]), 'utf8').equals(Buffer.from(value, 'utf8')), key).toBe(true)
@@ -320,23 +310,23 @@ describe('POST /v1/leads stores good input', () => {
       email: "o'brien@example.com",
     }
     const { id } = await capture(fields)
-    const read = await app.inject({ method: 'GET', url: `/v1/leads/${id}` })
+    const read = await ctx.app.inject({ method: 'GET', url: `/v1/leads/${id}` })
     expect(read.statusCode, read.body).toBe(200)
     expect(read.json()).toMatchObject(fields)
 
     // The table is still there, with exactly this row, and the outbox kept its event.
-    const [table] = await database.db.$queryRaw<
+    const [table] = await ctx.database.db.$queryRaw<
       { name: string | null }[]
     >`SELECT to_regclass('public.lead')::text AS name`
     expect(table?.name).toBe('lead')
-    expect(await database.db.lead.count()).toBe(1)
-    expect(await database.db.outboxEvent.count()).toBe(1)
+    expect(await ctx.database.db.lead.count()).toBe(1)
+    expect(await ctx.database.db.outboxEvent.count()).toBe(1)
   })
 
   it('accepts names at the 200-character limit and refuses 201', async () => {
     const { id } = await capture({ firstName: 'a'.repeat(200) })
-    expect((await database.db.lead.findUniqueOrThrow({ where: { id } })).firstName).toHaveLength(200)
-    await truncateAll(database.db)
+    expect((await ctx.database.db.lead.findUniqueOrThrow({ where: { id } })).firstName).toHaveLength(200)
+    await truncateAll(ctx.database.db)
     const res = await postJson({ firstName: 'a'.repeat(201) })
     expect(expectProblem(res, 422, 'validation_failed').errors?.map((e) => e.pointer)).toEqual([
       '/body/firstName',
@@ -347,8 +337,8 @@ describe('POST /v1/leads stores good input', () => {
   it('gives every lead its own id and event', async () => {
     const leads = await Promise.all(Array.from({ length: 10 }, (_, i) => capture({ firstName: `Lead ${i}` })))
     expect(new Set(leads.map((l) => l.id)).size).toBe(10)
-    expect(await database.db.lead.count()).toBe(10)
-    const events = await database.db.outboxEvent.findMany({ orderBy: { id: 'asc' } })
+    expect(await ctx.database.db.lead.count()).toBe(10)
+    const events = await ctx.database.db.outboxEvent.findMany({ orderBy: { id: 'asc' } })
     expect(events).toHaveLength(10)
     expect(new Set(events.map((e) => e.aggregateId))).toEqual(new Set(leads.map((l) => l.id)))
     for (const e of events) expect(e.payload).toEqual({ leadId: e.aggregateId })
@@ -362,7 +352,7 @@ describe('GET /v1/leads/:id', () => {
       email: 'asha@example.in',
       channel: 'whatsapp',
     })
-    const res = await app.inject({ method: 'GET', url: `/v1/leads/${id}` })
+    const res = await ctx.app.inject({ method: 'GET', url: `/v1/leads/${id}` })
     expect(res.statusCode, res.body).toBe(200)
     expect(res.json()).toEqual({
       id,
@@ -383,13 +373,13 @@ describe('GET /v1/leads/:id', () => {
 
   it('answers 404 not_found for a lead that does not exist', async () => {
     const id = randomUUID()
-    const res = await app.inject({ method: 'GET', url: `/v1/leads/${id}` })
+    const res = await ctx.app.inject({ method: 'GET', url: `/v1/leads/${id}` })
     const problem = expectProblem(res, 404, 'not_found')
     expect(problem.detail).toContain(id)
   })
 
   it('answers 400 with pointer /params/id for an id that is not a UUID', async () => {
-    const res = await app.inject({ method: 'GET', url: '/v1/leads/not-a-uuid' })
+    const res = await ctx.app.inject({ method: 'GET', url: '/v1/leads/not-a-uuid' })
     const problem = expectProblem(res, 400, 'malformed_request')
     expect(problem.errors).toHaveLength(1)
     expect(problem.errors?.[0]?.pointer).toBe('/params/id')
@@ -397,20 +387,23 @@ describe('GET /v1/leads/:id', () => {
   })
 
   it('refuses an injection-looking id at validation, before any query', async () => {
-    const res = await app.inject({ method: 'GET', url: `/v1/leads/${encodeURIComponent("1' OR '1'='1")}` })
+    const res = await ctx.app.inject({
+      method: 'GET',
+      url: `/v1/leads/${encodeURIComponent("1' OR '1'='1")}`,
+    })
     expect(expectProblem(res, 400, 'malformed_request').errors?.[0]?.pointer).toBe('/params/id')
   })
 })
 
 describe('unknown routes', () => {
   it('answers 404 problem+json naming the route, without the query string', async () => {
-    const res = await app.inject({ method: 'GET', url: '/v2/leads?secret=1' })
+    const res = await ctx.app.inject({ method: 'GET', url: '/v2/leads?secret=1' })
     const problem = expectProblem(res, 404, 'not_found')
     expect(problem.detail).toBe('No route GET /v2/leads')
   })
 
   it('answers 404 problem+json for a method the route does not have', async () => {
-    const res = await app.inject({ method: 'DELETE', url: '/v1/leads' })
+    const res = await ctx.app.inject({ method: 'DELETE', url: '/v1/leads' })
     const problem = expectProblem(res, 404, 'not_found')
     expect(problem.detail).toBe('No route DELETE /v1/leads')
     await expectNothingWritten()

@@ -1,8 +1,11 @@
 import type { FastifyInstance } from 'fastify'
+import { afterAll, afterEach, beforeAll } from 'vitest'
 import { buildApp } from '../../api/app.js'
 import { createIngestion } from '../../ingestion/pipeline.js'
 import type { Config } from '../../platform/config.js'
 import type { Db } from '../../platform/database/prisma.js'
+import { testConfig } from './config.js'
+import { createTestDatabase, truncateAll, type TestDatabase } from './database.js'
 import { silentLog, testTemporalClient } from './temporal.js'
 
 /** The real app (every plugin and route), for `inject`. Close it when the test ends. */
@@ -25,4 +28,25 @@ export async function buildTestApp(options: {
   app.addHook('onClose', async () => connection.close())
   await app.ready()
   return app
+}
+
+/**
+ * A test file's own database and app, created before its tests and dropped after them.
+ * Read `.app` and `.database` inside tests (they are set by the beforeAll hook).
+ */
+export function useTestApp(options: { truncateAfterEach?: boolean } = {}): {
+  app: FastifyInstance
+  database: TestDatabase
+} {
+  const ctx = {} as { app: FastifyInstance; database: TestDatabase }
+  beforeAll(async () => {
+    ctx.database = await createTestDatabase()
+    ctx.app = await buildTestApp({ config: testConfig(), db: ctx.database.db })
+  })
+  afterAll(async () => {
+    await ctx.app?.close()
+    await ctx.database?.drop()
+  })
+  if (options.truncateAfterEach) afterEach(async () => truncateAll(ctx.database.db))
+  return ctx
 }
