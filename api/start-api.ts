@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { createIngestion } from '../ingestion/pipeline.js'
+import { createLeadServices } from '../ingestion/services.js'
 import type { Config } from '../platform/config.js'
 import { createPrisma } from '../platform/database/prisma.js'
 import type { Logger } from '../platform/logger.js'
@@ -27,7 +27,7 @@ export async function startApi(
       db,
       temporal: client,
       temporalConnection: connection,
-      ingestion: createIngestion({ db }),
+      ...createLeadServices(db, config),
     },
     logger: log,
   })

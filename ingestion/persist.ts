@@ -1,42 +1,371 @@
 import { uuidv7 } from 'uuidv7'
-import type { Actor, LeadCapture } from '../domain/lead/lead-capture.js'
-import type { Db } from '../platform/database/prisma.js'
+import { decideAssignment, type AssignmentDecision } from '../domain/assignment/assign.rules.js'
+import type { AssignmentRuleSet } from '../domain/assignment/assignment-rules.js'
+import type { Actor } from '../domain/lead/lead-capture.js'
+import { mergeLeads } from '../domain/dedupe/merge.rules.js'
+import { engagementEventForCapture } from '../domain/scoring/capture-engagement.rules.js'
+import { scoreLead } from '../domain/scoring/score.rules.js'
+import type { Prisma } from '../generated/prisma/client.js'
+import type { Db, Tx } from '../platform/database/prisma.js'
 import { enqueue } from './outbox/outbox.repository.js'
+import type { Assessment, IngestionPolicy } from './steps/assess.js'
+import type { ActiveRules } from './rules/active-rules.js'
+
+export type CaptureOutcome = 'created' | 'duplicate' | 'quarantined'
 
 export interface PersistedLead {
   id: string
   status: string
+  outcome: CaptureOutcome
+  duplicateOf: string | null
+  score: number
+  ownerId: string | null
+  queue: string | null
   createdAt: Date
 }
 
+interface DuplicateMatch {
+  masterId: string
+  reason: { kind: 'email' | 'phone'; key: string } | { kind: 'fuzzy'; key: string; similarity: number }
+}
+
 /**
- * Writes the lead and its `lead.captured` outbox event in one transaction: a saved lead
- * is always a lead whose journey starts, even if Temporal is down right now.
+ * Claims the capture's exact match keys for the new lead. A key already owned points at
+ * the master this capture duplicates. Concurrent captures of one person serialise on the
+ * key's primary-key index: the second waits for the first to commit, then finds it taken,
+ * so two masters for one person cannot both commit.
  */
-export async function persistLead(
-  db: Db,
-  capture: LeadCapture,
-  actor: Actor,
-  requestId: string | undefined,
-): Promise<PersistedLead> {
-  // UUIDv7: time-ordered, so inserts stay at the right edge of the primary-key index.
-  const id = uuidv7()
-  return db.$transaction(async (tx) => {
-    const lead = await tx.lead.create({
-      data: {
-        id,
-        channel: capture.channel,
-        firstName: capture.firstName ?? null,
-        lastName: capture.lastName ?? null,
-        email: capture.email ?? null,
-        phone: capture.phone ?? null,
-        company: capture.company ?? null,
-        createdBy: actor.id,
-        updatedBy: actor.id,
-      },
-      select: { id: true, status: true, createdAt: true },
-    })
-    await enqueue(tx, 'lead.captured', id, { leadId: id }, requestId)
-    return lead
+async function claimMatchKeys(tx: Tx, leadId: string, keys: string[]): Promise<DuplicateMatch | null> {
+  if (keys.length === 0) return null
+  const claimed = await tx.$queryRaw<{ key: string }[]>`
+    INSERT INTO lead_match_key (key, lead_id)
+    SELECT k, ${leadId}::uuid FROM unnest(${keys}::text[]) AS k
+    ON CONFLICT (key) DO NOTHING
+    RETURNING key`
+  const taken = keys.filter((k) => !claimed.some((c) => c.key === k))
+  if (taken.length === 0) return null
+  const owners = await tx.$queryRaw<{ key: string; lead_id: string }[]>`
+    SELECT m.key, m.lead_id FROM lead_match_key m JOIN lead l ON l.id = m.lead_id
+     WHERE m.key = ANY(${taken}::text[])
+     ORDER BY l.created_at, l.id`
+  const first = owners[0]
+  if (!first) return null
+  // The keys this capture brought (a new phone, say) now belong to its master.
+  await tx.$executeRaw`UPDATE lead_match_key SET lead_id = ${first.lead_id}::uuid WHERE lead_id = ${leadId}::uuid`
+  const kind = first.key.startsWith('email:') ? 'email' : 'phone'
+  return { masterId: first.lead_id, reason: { kind, key: first.key } }
+}
+
+/** Masters whose name + company look alike (pg_trgm), best first. */
+async function fuzzyCandidates(
+  tx: Tx,
+  leadId: string,
+  fuzzyKey: string,
+  threshold: number,
+): Promise<{ id: string; similarity: number }[]> {
+  await tx.$executeRawUnsafe(`SET LOCAL pg_trgm.similarity_threshold = ${Number(threshold)}`)
+  return tx.$queryRaw<{ id: string; similarity: number }[]>`
+    SELECT id, similarity(fuzzy_key, ${fuzzyKey})::float8 AS similarity FROM lead
+     WHERE fuzzy_key % ${fuzzyKey} AND NOT is_duplicate AND id <> ${leadId}::uuid
+     ORDER BY similarity DESC, created_at LIMIT 5`
+}
+
+/**
+ * Picks an owner under the active assignment rules. The pool's people and the rule's
+ * cursors are locked (FOR UPDATE) and changed in this transaction: a crash rolls the
+ * assignment, the cursor and the load counters back together.
+ */
+async function assign(
+  tx: Tx,
+  assessment: Assessment,
+  rules: AssignmentRuleSet,
+  now: string,
+): Promise<AssignmentDecision> {
+  const pool = [...new Set(rules.rules.flatMap((r) => r.pool))].sort()
+  const cursorKeys = rules.rules.flatMap((r) => [r.id, ...r.pool.map((u) => `${r.id}:${u}`)])
+  const [people, cursors] =
+    pool.length === 0
+      ? [[], []]
+      : await Promise.all([
+          tx.$queryRaw<
+            {
+              id: string
+              available: boolean
+              out_of_office_until: Date | null
+              capacity: number
+              weight: number
+              open_leads: number
+            }[]
+          >`SELECT id, available, out_of_office_until, capacity, weight, open_leads FROM app_user
+             WHERE id = ANY(${pool}::text[]) ORDER BY id FOR UPDATE`,
+          tx.$queryRaw<{ key: string; value: number }[]>`
+            SELECT key, value FROM assignment_cursor WHERE key = ANY(${cursorKeys}::text[]) ORDER BY key FOR UPDATE`,
+        ])
+  const decision = decideAssignment({ lead: assessment.draft, score: assessment.score.score, now }, rules, {
+    people: Object.fromEntries(
+      people.map((p) => [
+        p.id,
+        {
+          userId: p.id,
+          available: p.available,
+          outOfOfficeUntil: p.out_of_office_until?.toISOString() ?? null,
+          capacity: p.capacity,
+          openLoad: p.open_leads,
+          weight: p.weight,
+        },
+      ]),
+    ),
+    cursors: Object.fromEntries(cursors.map((c) => [c.key, c.value])),
   })
+  if (decision.ownerId) {
+    await tx.$executeRaw`UPDATE app_user SET open_leads = open_leads + 1 WHERE id = ${decision.ownerId}`
+  }
+  if (decision.cursor) {
+    await tx.$executeRaw`
+      INSERT INTO assignment_cursor (key, value, updated_at) VALUES (${decision.cursor.ruleId}, ${decision.cursor.value}, now())
+      ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`
+  }
+  return decision
+}
+
+function leadRow(a: Assessment, id: string, actor: Actor): Prisma.LeadCreateManyInput {
+  const d = a.draft
+  const warnings = a.issues.filter((i) => i.severity === 'warning')
+  return {
+    id,
+    channel: d.channel,
+    firstName: d.firstName,
+    lastName: d.lastName,
+    email: d.email,
+    emailDomain: d.emailDomain,
+    phone: d.phone,
+    phoneCountry: d.phoneCountry,
+    company: d.company,
+    title: d.title,
+    website: d.website,
+    companyDomain: d.companyDomain,
+    industry: d.industry,
+    companySize: d.companySize,
+    annualRevenue: d.annualRevenue,
+    currency: d.currency,
+    country: d.country,
+    state: d.state,
+    city: d.city,
+    territoryId: a.territory?.id ?? null,
+    budget: d.budget,
+    authority: d.authority,
+    need: d.need,
+    timeline: d.timeline,
+    consentStatus: a.consent.status,
+    consentChannels: a.consent.grantedChannels,
+    consentAt: a.consent.at ? new Date(a.consent.at) : null,
+    consentSource: a.consent.source,
+    consentTextVersion: a.consent.textVersion,
+    dnd: a.consent.dnd,
+    optInAt: a.consent.status === 'granted' && a.consent.at ? new Date(a.consent.at) : null,
+    externalIds: d.externalId ? { [d.channel]: d.externalId } : {},
+    score: a.score.score,
+    scoreBreakdown: a.score.breakdown as unknown as Prisma.InputJsonValue,
+    scoreExplanation: a.score.explanation,
+    scoreRuleVersion: a.score.version,
+    spamScore: a.spam.score,
+    spamSignals: a.spam.signals as unknown as Prisma.InputJsonValue,
+    validationStatus: a.quarantined ? 'quarantined' : warnings.length > 0 ? 'warnings' : 'valid',
+    validationIssues: warnings as unknown as Prisma.InputJsonValue,
+    fuzzyKey: a.fuzzyKey,
+    createdBy: actor.id,
+    updatedBy: actor.id,
+  }
+}
+
+const json = (v: unknown) => v as Prisma.InputJsonValue
+
+/**
+ * Folds a repeat capture into its master by the merge policy (domain/dedupe/merge.rules.ts):
+ * empty master fields filled, the capture counted as engagement, the master rescored.
+ */
+async function foldIntoMaster(tx: Tx, masterId: string, a: Assessment, rules: ActiveRules, actor: Actor) {
+  const master = await tx.lead.findUniqueOrThrow({ where: { id: masterId } })
+  const asDraft = {
+    ...master,
+    annualRevenue: master.annualRevenue === null ? null : Number(master.annualRevenue),
+  }
+  const { patch } = mergeLeads(asDraft as never, { ...a.draft } as never)
+  const engagement = { ...(master.engagement as Record<string, number>) }
+  const event = engagementEventForCapture(a.draft.channel)
+  engagement[event] = (engagement[event] ?? 0) + 1
+  const merged = { ...a.draft, ...asDraft, ...(patch as object) } as typeof a.draft
+  const score = scoreLead({ lead: merged, engagement }, rules.scoring)
+  await tx.lead.update({
+    where: { id: masterId },
+    data: {
+      ...(patch as Prisma.LeadUpdateInput),
+      engagement: json(engagement),
+      score: score.score,
+      scoreBreakdown: json(score.breakdown),
+      scoreExplanation: score.explanation,
+      scoreRuleVersion: score.version,
+      updatedBy: actor.id,
+    },
+  })
+  return score
+}
+
+export interface PersistInput {
+  assessment: Assessment
+  actor: Actor
+  requestId: string | undefined
+  rules: ActiveRules
+  policy: IngestionPolicy
+  rawPayload: unknown
+}
+
+/**
+ * One transaction for the whole capture: the lead, its match keys (dedupe), the assignment
+ * (with its cursor and load counter), the touch, the consent record, the raw payload, every
+ * decision, and the outbox event that starts the journey. All of it commits, or none.
+ */
+export async function persistCapture(tx: Tx, input: PersistInput): Promise<PersistedLead> {
+  const { assessment: a, actor, rules, policy } = input
+  const id = uuidv7() // time-ordered: inserts stay at the right edge of the primary-key index
+  const now = a.draft.receivedAt
+  await tx.lead.createMany({ data: [leadRow(a, id, actor)] })
+
+  let duplicate = await claimMatchKeys(tx, id, a.matchKeys)
+  let possibleDuplicates: { id: string; similarity: number }[] = []
+  if (!duplicate && a.fuzzyKey) {
+    possibleDuplicates = await fuzzyCandidates(tx, id, a.fuzzyKey, policy.fuzzySuggestThreshold)
+    const best = possibleDuplicates[0]
+    if (best && best.similarity >= policy.fuzzyLinkThreshold) {
+      duplicate = {
+        masterId: best.id,
+        reason: { kind: 'fuzzy', key: a.fuzzyKey, similarity: best.similarity },
+      }
+      await tx.$executeRaw`UPDATE lead_match_key SET lead_id = ${best.id}::uuid WHERE lead_id = ${id}::uuid`
+    }
+  }
+
+  let assignment: AssignmentDecision | null = null
+  let outcome: CaptureOutcome = 'created'
+  let masterScore = a.score.score
+  let ownerId: string | null = null
+  let queue: string | null = null
+  if (duplicate) {
+    outcome = 'duplicate'
+    const masterResult = await foldIntoMaster(tx, duplicate.masterId, a, rules, actor)
+    masterScore = masterResult.score
+    const master = await tx.lead.findUniqueOrThrow({
+      where: { id: duplicate.masterId },
+      select: { ownerId: true, queue: true },
+    })
+    ownerId = master.ownerId
+    queue = master.queue
+    await tx.lead.update({
+      where: { id },
+      data: {
+        isDuplicate: true,
+        duplicateOfId: duplicate.masterId,
+        duplicateReason: json(duplicate.reason),
+        ownerId,
+        queue,
+        assignmentReason: 'Follows its master lead.',
+      },
+    })
+  } else if (a.quarantined) {
+    outcome = 'quarantined'
+    queue = 'spam-review'
+    await tx.lead.update({ where: { id }, data: { queue, assignmentReason: 'Quarantined as likely spam.' } })
+  } else {
+    assignment = await assign(tx, a, rules.assignment, now)
+    ownerId = assignment.ownerId
+    queue = assignment.queue
+    await tx.lead.update({
+      where: { id },
+      data: { ownerId, queue, assignedAt: new Date(now), assignmentReason: assignment.reason },
+    })
+  }
+
+  const touch = a.touch
+  await tx.touch.create({
+    data: {
+      leadId: id,
+      channel: touch.channel,
+      source: touch.source,
+      medium: touch.medium,
+      campaign: touch.campaign,
+      term: touch.term,
+      content: touch.content,
+      referrer: touch.referrer,
+      landingPage: touch.landingPage,
+      occurredAt: new Date(touch.occurredAt),
+    },
+  })
+  if (a.capture.consent) {
+    const c = a.capture.consent
+    await tx.consentRecord.create({
+      data: {
+        leadId: id,
+        status: a.consent.status,
+        channels: a.consent.grantedChannels,
+        source: a.consent.source,
+        textVersion: a.consent.textVersion,
+        text: c.text ?? null,
+        at: new Date(a.consent.at ?? now),
+        dnd: a.consent.dnd,
+        recordedBy: actor.id,
+      },
+    })
+  }
+  await tx.rawCapture.create({
+    data: {
+      leadId: id,
+      channel: a.draft.channel,
+      payload: json(input.rawPayload ?? a.capture),
+      receivedAt: new Date(now),
+    },
+  })
+  const decidedAt = new Date(now)
+  const decision = (kind: string, ruleVersion: number | null, inputs: unknown, outcome: unknown) => ({
+    leadId: id,
+    kind,
+    ruleVersion,
+    inputs: json(inputs),
+    outcome: json(outcome),
+    decidedAt,
+  })
+  await tx.leadDecision.createMany({
+    data: [
+      decision('validation', null, { capture: a.capture }, { issues: a.issues }),
+      decision('spam', null, { draft: a.draft }, a.spam),
+      decision(
+        'dedupe',
+        null,
+        { matchKeys: a.matchKeys, fuzzyKey: a.fuzzyKey },
+        { duplicate, possibleDuplicates },
+      ),
+      decision('consent', null, { evidence: a.capture.consent ?? null }, a.consent),
+      decision('score', a.score.version, { lead: a.draft, engagement: {} }, a.score),
+      ...(assignment
+        ? [decision('assignment', assignment.version, { lead: a.draft, score: a.score.score }, assignment)]
+        : []),
+    ],
+  })
+  // Only a new master starts a journey; a duplicate is engagement on its master's journey.
+  if (outcome === 'created') await enqueue(tx, 'lead.captured', id, { leadId: id }, input.requestId)
+
+  return {
+    id,
+    status: 'NEW',
+    outcome,
+    duplicateOf: duplicate?.masterId ?? null,
+    score: duplicate ? masterScore : a.score.score,
+    ownerId,
+    queue,
+    createdAt: decidedAt,
+  }
+}
+
+/** Runs `persistCapture` in its own transaction. */
+export function persistInTransaction(db: Db, input: PersistInput): Promise<PersistedLead> {
+  return db.$transaction((tx) => persistCapture(tx, input))
 }

@@ -132,6 +132,24 @@ export const ConfigSchema = Type.Object({
     description: 'Upper bound of the retry delay after a failed dispatch (e.g. Temporal down).',
   }),
 
+  INGEST_DEFAULT_COUNTRY: Type.String({
+    default: 'IN',
+    pattern: '^[A-Z]{2}$',
+    description: 'Country (ISO 3166-1 alpha-2) assumed for phone numbers written without a country code.',
+  }),
+  DEDUPE_FUZZY_SUGGEST_THRESHOLD: Type.Number({
+    default: 0.6,
+    minimum: 0.1,
+    maximum: 1,
+    description: 'Name + company trigram similarity from which a lead is listed as a possible duplicate.',
+  }),
+  DEDUPE_FUZZY_LINK_THRESHOLD: Type.Number({
+    default: 0.9,
+    minimum: 0.1,
+    maximum: 1,
+    description: 'Similarity from which a lead with no exact match is linked to its master automatically.',
+  }),
+
   WORKFLOW_BUNDLE_PATH: Type.Optional(
     Type.String({
       minLength: 1,

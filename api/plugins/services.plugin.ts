@@ -1,7 +1,9 @@
 import type { Client, Connection } from '@temporalio/client'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import type { LeadMaintenance } from '../../ingestion/lead-maintenance.js'
 import type { Ingestion } from '../../ingestion/pipeline.js'
+import type { RuleCache } from '../../ingestion/rules/active-rules.js'
 import type { Config } from '../../platform/config.js'
 import type { Db } from '../../platform/database/prisma.js'
 
@@ -13,6 +15,9 @@ export interface ApiServices {
   /** The client's connection, for health checks. */
   temporalConnection: Connection
   ingestion: Ingestion
+  leads: LeadMaintenance
+  /** Active scoring/assignment rules and territories, cached. */
+  rules: RuleCache
 }
 
 declare module 'fastify' {

@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client'
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client'
 import {
   LEAD_JOURNEY_WORKFLOW,
   leadJourneyId,
@@ -21,8 +21,9 @@ export interface DispatchContext {
  */
 export async function dispatch(event: ClaimedEvent, ctx: DispatchContext): Promise<void> {
   switch (event.topic) {
-    case 'lead.captured': {
-      const input: LeadJourneyInput = { leadId: event.payload.leadId }
+    case 'lead.captured':
+    case 'lead.unmerged': {
+      const input: LeadJourneyInput = { leadId: (event.payload as { leadId: string }).leadId }
       try {
         await ctx.temporal.connection.withDeadline(Date.now() + ctx.timeoutMs, () =>
           ctx.temporal.workflow.start(LEAD_JOURNEY_WORKFLOW, {
@@ -30,12 +31,28 @@ export async function dispatch(event: ClaimedEvent, ctx: DispatchContext): Promi
             taskQueue: ctx.taskQueue,
             args: [input],
             workflowIdConflictPolicy: 'USE_EXISTING',
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            // A captured lead gets exactly one journey, ever. A lead unlinked from a merge
+            // may start again, but only if its earlier journey was cancelled by that merge.
+            workflowIdReusePolicy:
+              event.topic === 'lead.captured' ? 'REJECT_DUPLICATE' : 'ALLOW_DUPLICATE_FAILED_ONLY',
             memo: event.requestId ? { requestId: event.requestId } : {},
           }),
         )
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError) return // the journey ran already
+        throw err
+      }
+      return
+    }
+    case 'lead.merged': {
+      const { leadId } = event.payload as { leadId: string }
+      try {
+        await ctx.temporal.connection.withDeadline(Date.now() + ctx.timeoutMs, () =>
+          ctx.temporal.workflow.getHandle(leadJourneyId(leadId)).cancel(),
+        )
+      } catch (err) {
+        // Never started, or already closed: nothing to stop, which is the outcome we want.
+        if (err instanceof WorkflowNotFoundError) return
         throw err
       }
       return

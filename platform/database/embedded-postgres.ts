@@ -103,7 +103,7 @@ async function initialise(
   const pwfile = path.join(os.tmpdir(), `leadwire-pg-${randomBytes(6).toString('hex')}`)
   await writeFile(pwfile, `${password}\n`, { mode: 0o600 })
   if (ids) await chown(pwfile, ids.uid, ids.gid)
-  try {
+  const run = (localeArgs: string[]) =>
     execFileSync(
       bin.initdb,
       [
@@ -112,10 +112,23 @@ async function initialise(
         `--username=${SUPERUSER}`,
         `--pwfile=${pwfile}`,
         '--encoding=UTF8',
+        ...localeArgs,
         '--no-instructions',
       ],
       { ...ids, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' } },
     )
+  try {
+    try {
+      // Character classes as in production images (en_US.utf8): pg_trgm must see Devanagari
+      // or accented letters as letters, not word breaks, or fuzzy dedupe differs by environment.
+      run(['--locale=C.UTF-8'])
+    } catch {
+      // A libc without C.UTF-8: fall back to the plain C locale (fuzzy dedupe then only
+      // compares ASCII letters).
+      await rm(dir, { recursive: true, force: true })
+      await prepareDir(dir, ids)
+      run([])
+    }
   } catch (err) {
     const stderr = (err as { stderr?: Buffer }).stderr?.toString() ?? ''
     await rm(dir, { recursive: true, force: true })

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../../api/app.js'
-import { createIngestion } from '../../ingestion/pipeline.js'
+import { createLeadServices } from '../../ingestion/services.js'
 import { testConfig } from '../support/config.js'
 import { createTestDatabase, type TestDatabase } from '../support/database.js'
 import { silentLog, testTemporalClient } from '../support/temporal.js'
@@ -23,7 +23,7 @@ describe('API shutdown', () => {
         db: database.db,
         temporal: client,
         temporalConnection: connection,
-        ingestion: createIngestion({ db: database.db }),
+        ...createLeadServices(database.db, config),
       },
       logger: silentLog,
     })

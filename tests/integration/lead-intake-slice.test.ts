@@ -104,7 +104,9 @@ describe('a lead posted to the API starts its journey through the outbox', () =>
     let worker: TestWorker | undefined
     try {
       // Temporal is down: the API still takes leads, and says it is not ready.
-      const leads = await Promise.all([1, 2, 3].map((i) => postLead(app, { firstName: `Down ${i}` })))
+      const leads = await Promise.all(
+        [1, 2, 3].map((i) => postLead(app, { firstName: `Down ${i}`, email: `down${i}@outage.example` })),
+      )
       const ready = await app.inject({ method: 'GET', url: '/ready' })
       expect(ready.statusCode).toBe(503)
       expect(ready.json()).toMatchObject({
@@ -195,7 +197,9 @@ describe('a lead posted to the API starts its journey through the outbox', () =>
     )
     try {
       const leads = await Promise.all(
-        Array.from({ length: 40 }, (_, i) => postLead(app, { firstName: `Lead ${i}` })),
+        Array.from({ length: 40 }, (_, i) =>
+          postLead(app, { firstName: `Lead ${i}`, email: `lead${i}@relays.example` }),
+        ),
       )
       let dispatched = 0
       for (;;) {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll } from 'vitest'
 import { buildApp } from '../../api/app.js'
-import { createIngestion } from '../../ingestion/pipeline.js'
+import { createLeadServices } from '../../ingestion/services.js'
 import type { Config } from '../../platform/config.js'
 import type { Db } from '../../platform/database/prisma.js'
 import { testConfig } from './config.js'
@@ -21,7 +21,7 @@ export async function buildTestApp(options: {
       db: options.db,
       temporal: client,
       temporalConnection: connection,
-      ingestion: createIngestion({ db: options.db }),
+      ...createLeadServices(options.db, options.config),
     },
     logger: silentLog,
   })

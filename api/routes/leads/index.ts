@@ -1,14 +1,38 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { NotFoundError } from '../../../platform/errors.js'
+import { Type } from 'typebox'
 import { leadJourneyId } from '../../../workflows/lead-journey.messages.js'
+import { getLeadDetail, listLeads } from '../../queries/lead.queries.js'
 import { problemResponses } from '../../schemas/problem.schema.js'
-import { CaptureLeadBody, CapturedLead, Lead, LeadParams } from '../../schemas/lead.schema.js'
+import {
+  CaptureHeaders,
+  CaptureLeadBody,
+  CapturedLead,
+  DuplicateCheckBody,
+  DuplicateCheckResult,
+  Lead,
+  LeadPage,
+  LeadParams,
+  ListLeadsQuery,
+  MergeBody,
+  MergeResult,
+  PatchLeadBody,
+  type JourneyStatus,
+} from '../../schemas/lead.schema.js'
 import { journeyStatus } from './journey-status.js'
 
 // Until authentication lands, API writes are attributed to this actor (and the request id).
 const ANONYMOUS_API = { id: 'api:anonymous' }
 
 const leads: FastifyPluginAsyncTypebox = async (app) => {
+  const journeyOf = async (lead: {
+    id: string
+    isDuplicate: boolean
+    validationStatus: string
+  }): Promise<JourneyStatus> =>
+    lead.isDuplicate || lead.validationStatus === 'quarantined'
+      ? { workflowId: leadJourneyId(lead.id), status: 'NONE' }
+      : journeyStatus(app.services.temporal, lead.id)
+
   app.post(
     '',
     {
@@ -16,25 +40,47 @@ const leads: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['leads'],
         summary: 'Capture a lead',
         description:
-          'Stores the lead and, in the same transaction, the event that starts its journey. ' +
-          'Answers 202 at once: the journey starts through the outbox, even if Temporal is down right now.',
+          'Runs the governed ingestion path (normalise, validate, spam score, dedupe, consent, attribution, score, assign) ' +
+          'and stores the lead with the event that starts its journey, in one transaction. Answers 202 at once: the journey ' +
+          'starts through the outbox, even if Temporal is down. A known person (same email or phone) is linked to their ' +
+          'master lead (outcome "duplicate"), never dropped. Send an Idempotency-Key to make retries safe.',
+        headers: CaptureHeaders,
         body: CaptureLeadBody,
         response: { 202: CapturedLead, ...problemResponses },
       },
     },
     async (request, reply) => {
       const { channel = 'api', ...fields } = request.body
-      const lead = await app.services.ingestion.capture({ channel, ...fields }, ANONYMOUS_API, request.id)
+      const result = await app.services.ingestion.capture({ channel, ...fields }, ANONYMOUS_API, {
+        requestId: request.id,
+        idempotencyKey: request.headers['idempotency-key'],
+        rawPayload: request.body,
+      })
+      const journey: JourneyStatus =
+        result.outcome === 'created'
+          ? { workflowId: leadJourneyId(result.id), status: 'PENDING' }
+          : { workflowId: leadJourneyId(result.id), status: 'NONE' }
       return reply
         .code(202)
-        .header('location', `/v1/leads/${lead.id}`)
-        .send({
-          id: lead.id,
-          status: lead.status,
-          createdAt: lead.createdAt.toISOString(),
-          journey: { workflowId: leadJourneyId(lead.id), status: 'PENDING' as const },
-        })
+        .header('location', `/v1/leads/${result.id}`)
+        .header('idempotent-replayed', String(result.replayed))
+        .send({ ...result, journey })
     },
+  )
+
+  app.get(
+    '',
+    {
+      schema: {
+        tags: ['leads'],
+        summary: 'List leads',
+        description:
+          "Filters combine with AND. Pages continue with `cursor` = the previous page's `nextCursor`.",
+        querystring: ListLeadsQuery,
+        response: { 200: LeadPage, ...problemResponses },
+      },
+    },
+    async (request) => listLeads(app.services.db, request.query),
   )
 
   app.get(
@@ -42,22 +88,87 @@ const leads: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['leads'],
-        summary: 'Read a lead with its journey status',
+        summary: 'Read a lead with its explanations',
+        description:
+          'Score breakdown, consent, assignment reason, duplicates, first and last touch, and the journey status.',
         params: LeadParams,
         response: { 200: Lead, ...problemResponses },
       },
     },
     async (request) => {
-      const lead = await app.services.db.lead.findUnique({ where: { id: request.params.id } })
-      if (!lead) throw new NotFoundError('lead', request.params.id)
-      const journey = await journeyStatus(app.services.temporal, lead.id)
-      return {
-        ...lead,
-        createdAt: lead.createdAt.toISOString(),
-        updatedAt: lead.updatedAt.toISOString(),
-        journey,
-      }
+      const lead = await getLeadDetail(app.services.db, request.params.id)
+      return { ...lead, journey: await journeyOf(lead) }
     },
+  )
+
+  app.patch(
+    '/:id',
+    {
+      schema: {
+        tags: ['leads'],
+        summary: 'Edit a lead',
+        description:
+          'Contact points are normalised and validated like a capture; a new email or phone that another lead owns is a 409 ' +
+          '(merge the two instead). The score is recalculated.',
+        params: LeadParams,
+        body: PatchLeadBody,
+        response: { 200: Lead, ...problemResponses },
+      },
+    },
+    async (request) => {
+      await app.services.leads.update(request.params.id, request.body, ANONYMOUS_API)
+      const lead = await getLeadDetail(app.services.db, request.params.id)
+      return { ...lead, journey: await journeyOf(lead) }
+    },
+  )
+
+  app.post(
+    '/duplicates/check',
+    {
+      schema: {
+        tags: ['leads'],
+        summary: 'Find leads a person would duplicate',
+        description:
+          'Exact matches on email and phone, and name + company look-alikes (trigram similarity). Writes nothing.',
+        body: DuplicateCheckBody,
+        response: { 200: DuplicateCheckResult, ...problemResponses },
+      },
+    },
+    async (request) => app.services.leads.checkDuplicates(request.body),
+  )
+
+  app.post(
+    '/:id/merge',
+    {
+      schema: {
+        tags: ['leads'],
+        summary: 'Merge a duplicate into this master lead',
+        description:
+          'Merge policy: empty master fields are filled from the duplicate, engagement is summed and the score recalculated, ' +
+          'attribution keeps every touch (last touch follows the ledger), and the duplicate is linked, never deleted.',
+        params: LeadParams,
+        body: MergeBody,
+        response: { 200: MergeResult, ...problemResponses },
+      },
+    },
+    async (request) => app.services.leads.merge(request.params.id, request.body.duplicateId, ANONYMOUS_API),
+  )
+
+  app.post(
+    '/:id/not-duplicate',
+    {
+      schema: {
+        tags: ['leads'],
+        summary: 'Unlink a lead wrongly flagged as a duplicate',
+        description: 'The lead becomes a master of its own and its journey starts.',
+        params: LeadParams,
+        response: {
+          200: Type.Object({ id: Type.String({ format: 'uuid' }), duplicateOf: Type.Null() }),
+          ...problemResponses,
+        },
+      },
+    },
+    async (request) => app.services.leads.markNotDuplicate(request.params.id, ANONYMOUS_API),
   )
 }
 

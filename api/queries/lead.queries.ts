@@ -1,0 +1,203 @@
+import { firstAndLastTouch, type Touch } from '../../domain/attribution/touch.rules.js'
+import type { Prisma } from '../../generated/prisma/client.js'
+import type { Db } from '../../platform/database/prisma.js'
+import { LeadwireError, NotFoundError } from '../../platform/errors.js'
+import type { ListLeadsQuery } from '../schemas/lead.schema.js'
+
+type LeadRow = Prisma.LeadGetPayload<object>
+const iso = (d: Date | null) => (d ? d.toISOString() : null)
+
+export function toSummary(l: LeadRow) {
+  return {
+    id: l.id,
+    status: l.status,
+    channel: l.channel,
+    firstName: l.firstName,
+    lastName: l.lastName,
+    email: l.email,
+    phone: l.phone,
+    company: l.company,
+    title: l.title,
+    companyDomain: l.companyDomain,
+    country: l.country,
+    score: l.score,
+    ownerId: l.ownerId,
+    queue: l.queue,
+    isDuplicate: l.isDuplicate,
+    duplicateOfId: l.duplicateOfId,
+    validationStatus: l.validationStatus,
+    createdAt: l.createdAt.toISOString(),
+    updatedAt: l.updatedAt.toISOString(),
+  }
+}
+
+interface Cursor {
+  v: string | number
+  id: string
+}
+const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url')
+function decodeCursor(raw: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString()) as Cursor
+    if (typeof c.id === 'string' && (typeof c.v === 'string' || typeof c.v === 'number')) return c
+  } catch {
+    // fall through
+  }
+  throw new LeadwireError('malformed_request', 400, 'The cursor is not one this API returned.', {
+    errors: [{ pointer: '/querystring/cursor', message: 'is not a cursor this API returned' }],
+  })
+}
+
+/**
+ * Keyset pagination: each page continues after the last row of the previous one, so pages
+ * stay fast at any depth and do not skip or repeat rows when leads arrive meanwhile.
+ */
+export async function listLeads(db: Db, q: ListLeadsQuery) {
+  const sort = q.sort ?? '-createdAt'
+  const field = sort.replace('-', '') as 'createdAt' | 'score'
+  const dir = sort.startsWith('-') ? 'desc' : 'asc'
+  const limit = q.limit ?? 50
+  const where: Prisma.LeadWhereInput = {
+    ...(q.status ? { status: q.status } : {}),
+    ...(q.channel ? { channel: q.channel } : {}),
+    ...(q.ownerId ? { ownerId: q.ownerId } : {}),
+    ...(q.queue ? { queue: q.queue } : {}),
+    ...(q.country ? { country: q.country } : {}),
+    ...(q.isDuplicate !== undefined ? { isDuplicate: q.isDuplicate } : {}),
+    ...(q.validationStatus ? { validationStatus: q.validationStatus } : {}),
+    ...(q.minScore !== undefined || q.maxScore !== undefined
+      ? {
+          score: {
+            ...(q.minScore !== undefined ? { gte: q.minScore } : {}),
+            ...(q.maxScore !== undefined ? { lte: q.maxScore } : {}),
+          },
+        }
+      : {}),
+    ...(q.createdFrom || q.createdTo
+      ? {
+          createdAt: {
+            ...(q.createdFrom ? { gte: new Date(q.createdFrom) } : {}),
+            ...(q.createdTo ? { lt: new Date(q.createdTo) } : {}),
+          },
+        }
+      : {}),
+    ...(q.q
+      ? {
+          OR: (['firstName', 'lastName', 'email', 'phone', 'company'] as const).map((f) => ({
+            [f]: { contains: q.q, mode: 'insensitive' as const },
+          })),
+        }
+      : {}),
+  }
+  let after: Prisma.LeadWhereInput = {}
+  if (q.cursor) {
+    const c = decodeCursor(q.cursor)
+    const v = field === 'createdAt' ? new Date(String(c.v)) : Number(c.v)
+    const beyond = dir === 'desc' ? 'lt' : 'gt'
+    after = { OR: [{ [field]: { [beyond]: v } }, { [field]: v, id: { [beyond]: c.id } }] }
+  }
+  const rows = await db.lead.findMany({
+    where: { AND: [where, after] },
+    orderBy: [{ [field]: dir }, { id: dir }],
+    take: limit + 1,
+  })
+  const page = rows.slice(0, limit)
+  const last = page[page.length - 1]
+  const nextCursor =
+    rows.length > limit && last
+      ? encodeCursor({ v: field === 'createdAt' ? last.createdAt.toISOString() : last.score, id: last.id })
+      : null
+  return { items: page.map(toSummary), nextCursor }
+}
+
+/** One lead with everything that explains it: score, consent, assignment, duplicates, attribution. */
+export async function getLeadDetail(db: Db, id: string) {
+  const lead = await db.lead.findUnique({ where: { id } })
+  if (!lead) throw new NotFoundError('lead', id)
+  const [duplicates, touches] = await Promise.all([
+    db.lead.findMany({
+      where: { duplicateOfId: id },
+      select: { id: true, channel: true, createdAt: true, duplicateReason: true },
+      orderBy: { createdAt: 'asc' },
+    }),
+    // Attribution spans the master and every capture folded into it.
+    db.touch.findMany({
+      where: { OR: [{ leadId: id }, { lead: { duplicateOfId: id } }] },
+      orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
+    }),
+  ])
+  const ledger: Touch[] = touches.map((t) => ({
+    channel: t.channel as Touch['channel'],
+    source: t.source,
+    medium: t.medium,
+    campaign: t.campaign,
+    term: t.term,
+    content: t.content,
+    referrer: t.referrer,
+    landingPage: t.landingPage,
+    occurredAt: t.occurredAt.toISOString(),
+  }))
+  const { first, last } = firstAndLastTouch(ledger)
+  return {
+    ...toSummary(lead),
+    emailDomain: lead.emailDomain,
+    phoneCountry: lead.phoneCountry,
+    website: lead.website,
+    industry: lead.industry,
+    companySize: lead.companySize,
+    annualRevenue: lead.annualRevenue === null ? null : Number(lead.annualRevenue),
+    currency: lead.currency,
+    state: lead.state,
+    city: lead.city,
+    territoryId: lead.territoryId,
+    budget: lead.budget,
+    authority: lead.authority,
+    need: lead.need,
+    timeline: lead.timeline,
+    externalIds: lead.externalIds as Record<string, string>,
+    consent: {
+      status: lead.consentStatus,
+      channels: lead.consentChannels,
+      at: iso(lead.consentAt),
+      source: lead.consentSource,
+      textVersion: lead.consentTextVersion,
+      dnd: lead.dnd,
+      optInAt: iso(lead.optInAt),
+      optOutAt: iso(lead.optOutAt),
+      optOutReason: lead.optOutReason,
+    },
+    scoring: {
+      score: lead.score,
+      ruleVersion: lead.scoreRuleVersion,
+      explanation: lead.scoreExplanation,
+      breakdown: lead.scoreBreakdown as { ruleId: string; label: string; points: number; detail: string }[],
+      engagement: lead.engagement as Record<string, number>,
+    },
+    spam: {
+      score: lead.spamScore,
+      signals: lead.spamSignals as { code: string; weight: number; detail: string }[],
+    },
+    validationIssues: lead.validationIssues as {
+      field: string
+      code: string
+      message: string
+      severity: string
+    }[],
+    assignment: {
+      ownerId: lead.ownerId,
+      queue: lead.queue,
+      assignedAt: iso(lead.assignedAt),
+      reason: lead.assignmentReason,
+    },
+    attribution: { firstTouch: first, lastTouch: last, touches: ledger.length },
+    duplicates: duplicates.map((d) => ({
+      id: d.id,
+      channel: d.channel,
+      createdAt: d.createdAt.toISOString(),
+      reason: d.duplicateReason,
+    })),
+    duplicateReason: lead.duplicateReason,
+    createdBy: lead.createdBy,
+    updatedBy: lead.updatedBy,
+  }
+}

@@ -1,0 +1,302 @@
+import { matchKeys, fuzzyKey, trigramSimilarity } from '../domain/dedupe/match-keys.rules.js'
+import { mergeLeads } from '../domain/dedupe/merge.rules.js'
+import type { DraftLead } from '../domain/lead/draft-lead.js'
+import type { Actor, LeadCapture } from '../domain/lead/lead-capture.js'
+import { normaliseCapture } from '../domain/lead/normalise.rules.js'
+import { validateLead } from '../domain/lead/validate.rules.js'
+import { scoreLead } from '../domain/scoring/score.rules.js'
+import type { Prisma } from '../generated/prisma/client.js'
+import type { Db, Tx } from '../platform/database/prisma.js'
+import { ConflictError, DomainRuleError, NotFoundError } from '../platform/errors.js'
+import { enqueue } from './outbox/outbox.repository.js'
+import type { RuleCache } from './rules/active-rules.js'
+import type { IngestionPolicy } from './steps/assess.js'
+
+type LeadRow = Prisma.LeadGetPayload<object>
+const json = (v: unknown) => v as Prisma.InputJsonValue
+
+/** A stored lead in the shape the domain rules take. */
+export function rowToDraft(l: LeadRow): DraftLead {
+  return {
+    channel: l.channel as DraftLead['channel'],
+    receivedAt: l.createdAt.toISOString(),
+    externalId: null,
+    firstName: l.firstName,
+    lastName: l.lastName,
+    email: l.email,
+    emailDomain: l.emailDomain,
+    freeEmail: false,
+    phone: l.phone,
+    phoneCountry: l.phoneCountry,
+    phoneType: null,
+    company: l.company,
+    title: l.title,
+    website: l.website,
+    companyDomain: l.companyDomain,
+    industry: l.industry,
+    companySize: l.companySize as DraftLead['companySize'],
+    annualRevenue: l.annualRevenue === null ? null : Number(l.annualRevenue),
+    currency: l.currency,
+    country: l.country,
+    state: l.state,
+    city: l.city,
+    budget: l.budget,
+    authority: l.authority,
+    need: l.need,
+    timeline: l.timeline,
+    honeypot: null,
+  }
+}
+
+async function lockLeads(tx: Tx, ids: string[]): Promise<Map<string, LeadRow>> {
+  // Lock in id order so two merges touching the same pair cannot deadlock.
+  const sorted = [...new Set(ids)].sort()
+  await tx.$queryRaw`SELECT id FROM lead WHERE id = ANY(${sorted}::uuid[]) ORDER BY id FOR UPDATE`
+  const rows = await tx.lead.findMany({ where: { id: { in: sorted } } })
+  return new Map(rows.map((r) => [r.id, r]))
+}
+
+export interface LeadMaintenanceDeps {
+  db: Db
+  rules: RuleCache
+  policy: IngestionPolicy
+  clock?: () => Date
+}
+
+/** Manual dedupe decisions and edits: each one transactional and recorded as a decision. */
+export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
+  const clock = deps.clock ?? (() => new Date())
+
+  async function rescore(
+    tx: Tx,
+    lead: LeadRow,
+    patch: Partial<DraftLead>,
+    engagement: Record<string, number>,
+  ) {
+    const rules = await deps.rules.get()
+    return scoreLead({ lead: { ...rowToDraft(lead), ...patch }, engagement }, rules.scoring)
+  }
+
+  return {
+    /**
+     * Folds `duplicateId` into `masterId` by the merge policy: empty master fields filled,
+     * engagement summed, match keys and earlier duplicates moved to the master, touches
+     * kept (attribution reads the master and its duplicates), the duplicate linked, never deleted.
+     */
+    async merge(masterId: string, duplicateId: string, actor: Actor) {
+      if (masterId === duplicateId)
+        throw new DomainRuleError('A lead cannot be merged into itself.', [
+          { pointer: '/body/duplicateId', message: 'is the master itself' },
+        ])
+      return deps.db.$transaction(async (tx) => {
+        const rows = await lockLeads(tx, [masterId, duplicateId])
+        const master = rows.get(masterId)
+        const duplicate = rows.get(duplicateId)
+        if (!master) throw new NotFoundError('lead', masterId)
+        if (!duplicate) throw new NotFoundError('lead', duplicateId)
+        if (master.isDuplicate) {
+          throw new DomainRuleError(
+            `Lead ${masterId} is itself a duplicate of ${master.duplicateOfId}: merge into that master.`,
+          )
+        }
+        if (duplicate.duplicateOfId === masterId)
+          throw new ConflictError(`Lead ${duplicateId} is already merged into ${masterId}.`)
+        const { patch, filled } = mergeLeads(rowToDraft(master) as never, rowToDraft(duplicate) as never)
+        const engagement = { ...(master.engagement as Record<string, number>) }
+        for (const [event, n] of Object.entries(duplicate.engagement as Record<string, number>)) {
+          engagement[event] = (engagement[event] ?? 0) + n
+        }
+        const score = await rescore(tx, master, patch as Partial<DraftLead>, engagement)
+        await tx.lead.update({
+          where: { id: masterId },
+          data: {
+            ...(patch as Prisma.LeadUpdateInput),
+            engagement: json(engagement),
+            score: score.score,
+            scoreBreakdown: json(score.breakdown),
+            scoreExplanation: score.explanation,
+            scoreRuleVersion: score.version,
+            updatedBy: actor.id,
+          },
+        })
+        await tx.lead.update({
+          where: { id: duplicateId },
+          data: {
+            isDuplicate: true,
+            duplicateOfId: masterId,
+            duplicateReason: json({ kind: 'manual', by: actor.id }),
+            updatedBy: actor.id,
+          },
+        })
+        await tx.lead.updateMany({ where: { duplicateOfId: duplicateId }, data: { duplicateOfId: masterId } })
+        await tx.leadMatchKey.updateMany({ where: { leadId: duplicateId }, data: { leadId: masterId } })
+        if (
+          duplicate.ownerId &&
+          ['NEW', 'CONTACTED', 'QUALIFIED'].includes(duplicate.status) &&
+          !duplicate.isDuplicate
+        ) {
+          await tx.$executeRaw`UPDATE app_user SET open_leads = GREATEST(open_leads - 1, 0) WHERE id = ${duplicate.ownerId}`
+        }
+        await tx.leadDecision.create({
+          data: {
+            leadId: masterId,
+            kind: 'merge',
+            ruleVersion: score.version,
+            inputs: json({ masterId, duplicateId, by: actor.id }),
+            outcome: json({ filled, score: score.score }),
+            decidedAt: clock(),
+          },
+        })
+        // The duplicate's own journey (if it had one) ends: its master's journey carries on.
+        if (!duplicate.isDuplicate)
+          await enqueue(tx, 'lead.merged', duplicateId, { leadId: duplicateId, masterId }, undefined)
+        return { masterId, duplicateId, filled: filled.map(String), score: score.score }
+      })
+    },
+
+    /** Unlinks a lead flagged as a duplicate: it becomes a master with its own journey. */
+    async markNotDuplicate(id: string, actor: Actor) {
+      return deps.db.$transaction(async (tx) => {
+        const lead = (await lockLeads(tx, [id])).get(id)
+        if (!lead) throw new NotFoundError('lead', id)
+        if (!lead.isDuplicate) throw new ConflictError(`Lead ${id} is not marked as a duplicate.`)
+        await tx.lead.update({
+          where: { id },
+          data: {
+            isDuplicate: false,
+            duplicateOfId: null,
+            duplicateReason: json({ kind: 'not_duplicate', by: actor.id, was: lead.duplicateOfId }),
+            updatedBy: actor.id,
+          },
+        })
+        await tx.leadDecision.create({
+          data: {
+            leadId: id,
+            kind: 'not_duplicate',
+            inputs: json({ by: actor.id, was: lead.duplicateOfId }),
+            outcome: json({ master: true }),
+            decidedAt: clock(),
+          },
+        })
+        await enqueue(tx, 'lead.unmerged', id, { leadId: id }, undefined)
+        return { id, duplicateOf: null }
+      })
+    },
+
+    /** Edits identity and qualification fields; contact points are normalised, validated and re-keyed. */
+    async update(id: string, changes: Omit<LeadCapture, 'channel'> & { status?: string }, actor: Actor) {
+      const rules = await deps.rules.get()
+      return deps.db.$transaction(async (tx) => {
+        const lead = (await lockLeads(tx, [id])).get(id)
+        if (!lead) throw new NotFoundError('lead', id)
+        const { status, ...fields } = changes
+        const current = rowToDraft(lead)
+        const normalised = normaliseCapture(
+          { ...fields, channel: current.channel },
+          {
+            receivedAt: clock().toISOString(),
+            defaultCountry: deps.policy.defaultCountry,
+          },
+        )
+        const patch: Partial<DraftLead> = {}
+        for (const key of Object.keys(fields) as (keyof DraftLead)[]) {
+          ;(patch as Record<string, unknown>)[key] = normalised[key]
+        }
+        if ('email' in fields) Object.assign(patch, { emailDomain: normalised.emailDomain })
+        if ('website' in fields || 'email' in fields)
+          Object.assign(patch, { companyDomain: normalised.companyDomain ?? current.companyDomain })
+        if ('phone' in fields) Object.assign(patch, { phoneCountry: normalised.phoneCountry })
+        const next = { ...current, ...patch }
+        const errors = validateLead(
+          next,
+          { ...fields, channel: current.channel },
+          { ...deps.policy.validation, requireConsentCountries: [], requireConsentChannels: [] },
+        ).filter((i) => i.severity === 'error' && i.field in fields)
+        if (errors.length)
+          throw new DomainRuleError(
+            errors.map((e) => e.message).join(' '),
+            errors.map((e) => ({ pointer: `/body/${e.field}`, message: e.message })),
+          )
+        // New contact points become this lead's match keys, unless another lead owns them.
+        if (!lead.isDuplicate) {
+          const newKeys = matchKeys(next).filter((k) => !matchKeys(current).includes(k))
+          for (const key of newKeys) {
+            const owner = await tx.leadMatchKey.findUnique({ where: { key } })
+            if (owner && owner.leadId !== id)
+              throw new ConflictError(
+                `Lead ${owner.leadId} already has ${key.split(':')[0]} ${key.slice(key.indexOf(':') + 1)}: merge the two leads instead.`,
+              )
+            if (!owner) await tx.leadMatchKey.create({ data: { key, leadId: id } })
+          }
+        }
+        const score = scoreLead(
+          { lead: next, engagement: lead.engagement as Record<string, number> },
+          rules.scoring,
+        )
+        const updated = await tx.lead.update({
+          where: { id },
+          data: {
+            ...(patch as Prisma.LeadUpdateInput),
+            ...(status ? { status: status as LeadRow['status'] } : {}),
+            fuzzyKey: fuzzyKey(next),
+            score: score.score,
+            scoreBreakdown: json(score.breakdown),
+            scoreExplanation: score.explanation,
+            scoreRuleVersion: score.version,
+            updatedBy: actor.id,
+          },
+        })
+        await tx.leadDecision.create({
+          data: {
+            leadId: id,
+            kind: 'score',
+            ruleVersion: score.version,
+            inputs: json({ lead: next, engagement: lead.engagement, cause: 'update', by: actor.id }),
+            outcome: json(score),
+            decidedAt: clock(),
+          },
+        })
+        return updated
+      })
+    },
+
+    /** Which existing leads a person would match, without writing anything. */
+    async checkDuplicates(capture: Omit<LeadCapture, 'channel'>) {
+      const draft = normaliseCapture(
+        { ...capture, channel: 'api' },
+        { receivedAt: clock().toISOString(), defaultCountry: deps.policy.defaultCountry },
+      )
+      const keys = matchKeys(draft)
+      const exact = keys.length ? await deps.db.leadMatchKey.findMany({ where: { key: { in: keys } } }) : []
+      const matches = exact.map((m) => ({
+        leadId: m.leadId,
+        kind: m.key.startsWith('email:') ? ('email' as const) : ('phone' as const),
+        key: m.key,
+        similarity: 1,
+      }))
+      const fk = fuzzyKey(draft)
+      if (fk) {
+        const fuzzy = await deps.db.$transaction(async (tx) => {
+          await tx.$executeRawUnsafe(
+            `SET LOCAL pg_trgm.similarity_threshold = ${Number(deps.policy.fuzzySuggestThreshold)}`,
+          )
+          return tx.$queryRaw<{ id: string; fuzzy_key: string }[]>`
+            SELECT id, fuzzy_key FROM lead WHERE fuzzy_key % ${fk} AND NOT is_duplicate
+            ORDER BY similarity(fuzzy_key, ${fk}) DESC LIMIT 10`
+        })
+        for (const f of fuzzy) {
+          if (matches.some((m) => m.leadId === f.id)) continue
+          matches.push({
+            leadId: f.id,
+            kind: 'fuzzy' as never,
+            key: fk,
+            similarity: Math.round(trigramSimilarity(fk, f.fuzzy_key) * 1000) / 1000,
+          })
+        }
+      }
+      return { matches }
+    },
+  }
+}
+
+export type LeadMaintenance = ReturnType<typeof createLeadMaintenance>
