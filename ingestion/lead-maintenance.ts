@@ -5,6 +5,7 @@ import type { Actor, LeadCapture } from '../domain/lead/lead-capture.js'
 import { normaliseCapture } from '../domain/lead/normalise.rules.js'
 import { validateLead } from '../domain/lead/validate.rules.js'
 import { scoreLead } from '../domain/scoring/score.rules.js'
+import type { EngagementEvent } from '../domain/scoring/scoring-rules.js'
 import type { Prisma } from '../generated/prisma/client.js'
 import type { Db, Tx } from '../platform/database/prisma.js'
 import { ConflictError, DomainRuleError, NotFoundError } from '../platform/errors.js'
@@ -257,6 +258,46 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
           },
         })
         return updated
+      })
+    },
+
+    /**
+     * Counts an engagement event (email open, click, reply, call, visit...) on a lead and
+     * recalculates its score with the active rules; a duplicate's events count on its master.
+     */
+    async recordEngagement(id: string, event: EngagementEvent, actor: Actor) {
+      const rules = await deps.rules.get()
+      return deps.db.$transaction(async (tx) => {
+        const found = (await lockLeads(tx, [id])).get(id)
+        if (!found) throw new NotFoundError('lead', id)
+        const lead = found.duplicateOfId
+          ? (await lockLeads(tx, [found.duplicateOfId])).get(found.duplicateOfId)!
+          : found
+        const engagement = { ...(lead.engagement as Record<string, number>) }
+        engagement[event] = (engagement[event] ?? 0) + 1
+        const score = scoreLead({ lead: rowToDraft(lead), engagement }, rules.scoring)
+        await tx.lead.update({
+          where: { id: lead.id },
+          data: {
+            engagement: json(engagement),
+            score: score.score,
+            scoreBreakdown: json(score.breakdown),
+            scoreExplanation: score.explanation,
+            scoreRuleVersion: score.version,
+            updatedBy: actor.id,
+          },
+        })
+        await tx.leadDecision.create({
+          data: {
+            leadId: lead.id,
+            kind: 'score',
+            ruleVersion: score.version,
+            inputs: json({ lead: rowToDraft(lead), engagement, cause: event }),
+            outcome: json(score),
+            decidedAt: clock(),
+          },
+        })
+        return { leadId: lead.id, score: score.score, explanation: score.explanation, engagement }
       })
     },
 

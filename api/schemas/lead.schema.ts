@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { CONTACT_CHANNELS, LEAD_CHANNELS } from '../../domain/lead/lead-capture.js'
+import { ENGAGEMENT_EVENTS } from '../../domain/scoring/scoring-rules.js'
 
 // PostgreSQL text cannot hold U+0000: refuse it at the edge (422) rather than fail the insert (500).
 const NO_NUL = '^[^\\u0000]*$'
@@ -349,4 +350,22 @@ export const MergeResult = Type.Object(
     score: Type.Integer(),
   },
   { title: 'MergeResult' },
+)
+
+export const EngagementBody = Type.Object(
+  { event: Type.Enum([...ENGAGEMENT_EVENTS], { description: 'What the person did.' }) },
+  { additionalProperties: false, title: 'Engagement' },
+)
+
+export const EngagementResult = Type.Object(
+  {
+    leadId: Type.String({
+      format: 'uuid',
+      description: 'The lead whose score changed (the master, for a duplicate).',
+    }),
+    score: Type.Integer({ minimum: 0, maximum: 100 }),
+    explanation: Type.String(),
+    engagement: Type.Record(Type.String(), Type.Number()),
+  },
+  { title: 'EngagementResult' },
 )

@@ -373,6 +373,27 @@ describe('listing and editing', () => {
     expect(bad.statusCode).toBe(400)
   })
 
+  it('rescores on every engagement event, on the master for a duplicate', async () => {
+    const master = await captured({ email: 'eng@score.example' })
+    const dup = await captured({ email: 'ENG@score.example', channel: 'event' })
+    const before = (await detail(master.id))['score'] as number
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: `/v1/leads/${dup.id}/engagement`,
+      payload: { event: 'emailClick' },
+    })
+    expect(res.statusCode, res.body).toBe(200)
+    expect(res.json()).toMatchObject({ leadId: master.id, engagement: { emailClick: 1, eventAttended: 1 } })
+    expect(res.json().score).toBeGreaterThan(before)
+    expect((await detail(master.id))['score']).toBe(res.json().score)
+    const unknown = await ctx.app.inject({
+      method: 'POST',
+      url: `/v1/leads/${master.id}/engagement`,
+      payload: { event: 'telepathy' },
+    })
+    expect(unknown.statusCode).toBe(422)
+  })
+
   it('PATCH normalises contact points, rescores, and refuses an email another lead owns', async () => {
     const a = await captured({ email: 'one@edit.example' })
     await captured({ email: 'two@edit.example' })

@@ -9,6 +9,8 @@ import {
   CapturedLead,
   DuplicateCheckBody,
   DuplicateCheckResult,
+  EngagementBody,
+  EngagementResult,
   Lead,
   LeadPage,
   LeadParams,
@@ -169,6 +171,23 @@ const leads: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => app.services.leads.markNotDuplicate(request.params.id, ANONYMOUS_API),
+  )
+
+  app.post(
+    '/:id/engagement',
+    {
+      schema: {
+        tags: ['leads'],
+        summary: 'Record an engagement event and rescore',
+        description:
+          'Counts the event on the lead (on its master, for a duplicate) and recalculates the score with the active rules.',
+        params: LeadParams,
+        body: EngagementBody,
+        response: { 200: EngagementResult, ...problemResponses },
+      },
+    },
+    async (request) =>
+      app.services.leads.recordEngagement(request.params.id, request.body.event, ANONYMOUS_API),
   )
 }
 
