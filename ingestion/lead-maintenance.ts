@@ -15,6 +15,8 @@ import type { IngestionPolicy } from './steps/assess.js'
 
 type LeadRow = Prisma.LeadGetPayload<object>
 const json = (v: unknown) => v as Prisma.InputJsonValue
+/** Statuses that count against an owner's capacity. */
+const OPEN = new Set<string>(['NEW', 'CONTACTED', 'QUALIFIED'])
 
 /** A stored lead in the shape the domain rules take. */
 export function rowToDraft(l: LeadRow): DraftLead {
@@ -131,11 +133,7 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
         })
         await tx.lead.updateMany({ where: { duplicateOfId: duplicateId }, data: { duplicateOfId: masterId } })
         await tx.leadMatchKey.updateMany({ where: { leadId: duplicateId }, data: { leadId: masterId } })
-        if (
-          duplicate.ownerId &&
-          ['NEW', 'CONTACTED', 'QUALIFIED'].includes(duplicate.status) &&
-          !duplicate.isDuplicate
-        ) {
+        if (duplicate.ownerId && OPEN.has(duplicate.status) && !duplicate.isDuplicate) {
           await tx.$executeRaw`UPDATE app_user SET open_leads = GREATEST(open_leads - 1, 0) WHERE id = ${duplicate.ownerId}`
         }
         await tx.leadDecision.create({
@@ -257,6 +255,12 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
             decidedAt: clock(),
           },
         })
+        // Capacity counts open leads: closing or reopening one moves its owner's load in this transaction.
+        const wasOpen = OPEN.has(lead.status)
+        const isOpen = OPEN.has(updated.status)
+        if (lead.ownerId && !lead.isDuplicate && wasOpen !== isOpen) {
+          await tx.$executeRaw`UPDATE app_user SET open_leads = GREATEST(open_leads + ${isOpen ? 1 : -1}, 0) WHERE id = ${lead.ownerId}`
+        }
         return updated
       })
     },

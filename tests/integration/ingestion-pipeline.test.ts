@@ -333,6 +333,14 @@ describe('assignment rules', () => {
     expect(d).toMatchObject({ territoryId: 't-south', assignment: { ownerId: 'u3' } })
     expect(String((d['assignment'] as { reason: string }).reason)).toMatch(/u2/)
     expect((await db.user.findUniqueOrThrow({ where: { id: 'u1' } })).openLeads).toBe(3)
+    const closing = await db.lead.findFirstOrThrow({ where: { ownerId: 'u1' } })
+    const closed = await ctx.app.inject({
+      method: 'PATCH',
+      url: `/v1/leads/${closing.id}`,
+      payload: { status: 'DISQUALIFIED' },
+    })
+    expect(closed.statusCode, closed.body).toBe(200)
+    expect((await db.user.findUniqueOrThrow({ where: { id: 'u1' } })).openLeads).toBe(2)
     const decision = await db.leadDecision.findFirstOrThrow({
       where: { kind: 'assignment', lead: { email: 'k1@blr.example' } },
     })
