@@ -9,6 +9,7 @@ import type { EngagementEvent } from '../domain/scoring/scoring-rules.js'
 import type { Prisma } from '../generated/prisma/client.js'
 import type { Db, Tx } from '../platform/database/prisma.js'
 import { ConflictError, DomainRuleError, NotFoundError } from '../platform/errors.js'
+import { applyScore } from './apply-score.js'
 import { enqueue } from './outbox/outbox.repository.js'
 import type { RuleCache } from './rules/active-rules.js'
 import type { IngestionPolicy } from './steps/assess.js'
@@ -110,17 +111,15 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
           engagement[event] = (engagement[event] ?? 0) + n
         }
         const score = await rescore(tx, master, patch as Partial<DraftLead>, engagement)
-        await tx.lead.update({
-          where: { id: masterId },
-          data: {
-            ...(patch as Prisma.LeadUpdateInput),
-            engagement: json(engagement),
-            score: score.score,
-            scoreBreakdown: json(score.breakdown),
-            scoreExplanation: score.explanation,
-            scoreRuleVersion: score.version,
-            updatedBy: actor.id,
-          },
+        await applyScore(tx, {
+          leadId: masterId,
+          score,
+          scoredLead: { ...rowToDraft(master), ...(patch as Partial<DraftLead>) },
+          engagement,
+          cause: `merge of ${duplicateId}`,
+          actorId: actor.id,
+          at: clock(),
+          changes: patch as Prisma.LeadUpdateInput,
         })
         await tx.lead.update({
           where: { id: duplicateId },
@@ -232,27 +231,18 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
           { lead: next, engagement: lead.engagement as Record<string, number> },
           rules.scoring,
         )
-        const updated = await tx.lead.update({
-          where: { id },
-          data: {
+        const updated = await applyScore(tx, {
+          leadId: id,
+          score,
+          scoredLead: next,
+          engagement: lead.engagement as Record<string, number>,
+          cause: 'update',
+          actorId: actor.id,
+          at: clock(),
+          changes: {
             ...(patch as Prisma.LeadUpdateInput),
             ...(status ? { status: status as LeadRow['status'] } : {}),
             fuzzyKey: fuzzyKey(next),
-            score: score.score,
-            scoreBreakdown: json(score.breakdown),
-            scoreExplanation: score.explanation,
-            scoreRuleVersion: score.version,
-            updatedBy: actor.id,
-          },
-        })
-        await tx.leadDecision.create({
-          data: {
-            leadId: id,
-            kind: 'score',
-            ruleVersion: score.version,
-            inputs: json({ lead: next, engagement: lead.engagement, cause: 'update', by: actor.id }),
-            outcome: json(score),
-            decidedAt: clock(),
           },
         })
         // Capacity counts open leads: closing or reopening one moves its owner's load in this transaction.
@@ -280,26 +270,14 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
         const engagement = { ...(lead.engagement as Record<string, number>) }
         engagement[event] = (engagement[event] ?? 0) + 1
         const score = scoreLead({ lead: rowToDraft(lead), engagement }, rules.scoring)
-        await tx.lead.update({
-          where: { id: lead.id },
-          data: {
-            engagement: json(engagement),
-            score: score.score,
-            scoreBreakdown: json(score.breakdown),
-            scoreExplanation: score.explanation,
-            scoreRuleVersion: score.version,
-            updatedBy: actor.id,
-          },
-        })
-        await tx.leadDecision.create({
-          data: {
-            leadId: lead.id,
-            kind: 'score',
-            ruleVersion: score.version,
-            inputs: json({ lead: rowToDraft(lead), engagement, cause: event }),
-            outcome: json(score),
-            decidedAt: clock(),
-          },
+        await applyScore(tx, {
+          leadId: lead.id,
+          score,
+          scoredLead: rowToDraft(lead),
+          engagement,
+          cause: event,
+          actorId: actor.id,
+          at: clock(),
         })
         return { leadId: lead.id, score: score.score, explanation: score.explanation, engagement }
       })

@@ -7,6 +7,7 @@ import { engagementEventForCapture } from '../domain/scoring/capture-engagement.
 import { scoreLead } from '../domain/scoring/score.rules.js'
 import type { Prisma } from '../generated/prisma/client.js'
 import type { Db, Tx } from '../platform/database/prisma.js'
+import { applyScore } from './apply-score.js'
 import { enqueue } from './outbox/outbox.repository.js'
 import type { Assessment, IngestionPolicy } from './steps/assess.js'
 import type { ActiveRules } from './rules/active-rules.js'
@@ -196,17 +197,15 @@ async function foldIntoMaster(tx: Tx, masterId: string, a: Assessment, rules: Ac
   engagement[event] = (engagement[event] ?? 0) + 1
   const merged = { ...a.draft, ...asDraft, ...(patch as object) } as typeof a.draft
   const score = scoreLead({ lead: merged, engagement }, rules.scoring)
-  await tx.lead.update({
-    where: { id: masterId },
-    data: {
-      ...(patch as Prisma.LeadUpdateInput),
-      engagement: json(engagement),
-      score: score.score,
-      scoreBreakdown: json(score.breakdown),
-      scoreExplanation: score.explanation,
-      scoreRuleVersion: score.version,
-      updatedBy: actor.id,
-    },
+  await applyScore(tx, {
+    leadId: masterId,
+    score,
+    scoredLead: merged,
+    engagement,
+    cause: `duplicate capture (${a.draft.channel})`,
+    actorId: actor.id,
+    at: new Date(a.draft.receivedAt),
+    changes: patch as Prisma.LeadUpdateInput,
   })
   return score
 }
@@ -249,7 +248,7 @@ export async function persistCapture(tx: Tx, input: PersistInput): Promise<Persi
   let outcome: CaptureOutcome = 'created'
   let masterScore = a.score.score
   let ownerId: string | null = null
-  let queue: string | null = null
+  let queue: string | null
   if (duplicate) {
     outcome = 'duplicate'
     const masterResult = await foldIntoMaster(tx, duplicate.masterId, a, rules, actor)
