@@ -129,7 +129,7 @@ async function assign(
   return decision
 }
 
-function leadRow(a: Assessment, id: string, actor: Actor): Prisma.LeadCreateManyInput {
+function leadRow(a: Assessment, id: string, actor: Actor, now: Date): Prisma.LeadCreateManyInput {
   const d = a.draft
   const warnings = a.issues.filter((i) => i.severity === 'warning')
   return {
@@ -174,6 +174,7 @@ function leadRow(a: Assessment, id: string, actor: Actor): Prisma.LeadCreateMany
     validationStatus: a.quarantined ? 'quarantined' : warnings.length > 0 ? 'warnings' : 'valid',
     validationIssues: warnings as unknown as Prisma.InputJsonValue,
     fuzzyKey: a.fuzzyKey,
+    createdAt: now,
     createdBy: actor.id,
     updatedBy: actor.id,
   }
@@ -217,6 +218,8 @@ export interface PersistInput {
   rules: ActiveRules
   policy: IngestionPolicy
   rawPayload: unknown
+  /** The ingestion clock: the lead's created_at and every decision's time. */
+  now: string
 }
 
 /**
@@ -228,7 +231,7 @@ export async function persistCapture(tx: Tx, input: PersistInput): Promise<Persi
   const { assessment: a, actor, rules, policy } = input
   const id = uuidv7() // time-ordered: inserts stay at the right edge of the primary-key index
   const now = a.draft.receivedAt
-  await tx.lead.createMany({ data: [leadRow(a, id, actor)] })
+  await tx.lead.createMany({ data: [leadRow(a, id, actor, new Date(input.now))] })
 
   let duplicate = await claimMatchKeys(tx, id, a.matchKeys)
   let possibleDuplicates: { id: string; similarity: number }[] = []
@@ -323,7 +326,7 @@ export async function persistCapture(tx: Tx, input: PersistInput): Promise<Persi
       receivedAt: new Date(now),
     },
   })
-  const decidedAt = new Date(now)
+  const decidedAt = new Date(input.now)
   const decision = (kind: string, ruleVersion: number | null, inputs: unknown, outcome: unknown) => ({
     leadId: id,
     kind,

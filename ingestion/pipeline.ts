@@ -130,6 +130,7 @@ export function createIngestion(deps: IngestionDeps): Ingestion {
           rules: ctx.rules,
           policy: deps.policy,
           rawPayload: meta.rawPayload,
+          now: ctx.now,
         })
         const result: CaptureResult = {
           ...persisted,

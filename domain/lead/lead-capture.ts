@@ -40,7 +40,16 @@ export interface LeadCapture {
   honeypot?: string | undefined
 }
 
-export const LEAD_CHANNELS = ['api', 'web_form', 'whatsapp', 'email', 'phone', 'partner_api', 'event', 'import'] as const
+export const LEAD_CHANNELS = [
+  'api',
+  'web_form',
+  'whatsapp',
+  'email',
+  'phone',
+  'partner_api',
+  'event',
+  'import',
+] as const
 export type LeadChannel = (typeof LEAD_CHANNELS)[number]
 
 export const CONTACT_CHANNELS = ['email', 'whatsapp', 'sms', 'phone'] as const

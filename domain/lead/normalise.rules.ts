@@ -136,7 +136,11 @@ export function cleanText(raw: unknown): string | null {
   // Connectors that read CSV or JSON sometimes hand over a number (a phone, a zip code).
   const s = typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : raw
   if (typeof s !== 'string') return null
-  const out = s.normalize('NFC').replace(CONTROL, '').replace(/\s+/g, ' ').trim()
+  const out = s
+    .normalize('NFC')
+    .replace(CONTROL, '')
+    .replace(/[\s\u0085]+/g, ' ')
+    .trim()
   return out === '' ? null : out
 }
 

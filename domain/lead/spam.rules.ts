@@ -4,20 +4,19 @@ import type { LeadCapture } from './lead-capture.js'
 import { isDisposableEmailDomain, isLatinText } from './normalise.rules.js'
 
 /**
- * At 80 a lead is treated as spam outright. Weights are set so that no single heuristic
- * reaches it on its own except the honeypot (100), which people cannot see and so never
- * fill in: it takes two independent strong signals (a link in the name plus a keyboard-mash
- * name, say) before a lead is dropped from follow-up without a human looking.
- */
-export const SPAM_REJECT_THRESHOLD = 80
-
-/**
  * At 50 a lead is held for review: one strong signal (a link in a name field) or a couple of
  * weaker ones (a throwaway mailbox plus a test-looking address). Real people do trip single
  * signals (a disposable address out of privacy, a name typed in capitals), so below this the
  * lead flows on and the signals are only recorded.
  */
 export const SPAM_QUARANTINE_THRESHOLD = 50
+
+/**
+ * From 80 a lead is almost certainly a bot: no single heuristic reaches it except the
+ * honeypot (100), which people cannot see. It is still stored (quarantined like any lead
+ * from 50), never dropped; the band only tells reviewers which ones to clear in bulk.
+ */
+export const SPAM_REJECT_THRESHOLD = 80
 
 type Signal = SpamAssessment['signals'][number]
 

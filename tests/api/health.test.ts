@@ -126,8 +126,24 @@ describe('API description', () => {
   it('GET /openapi.json is an OpenAPI 3.1 document listing every public route', () => {
     expect(doc.openapi).toBe('3.1.0')
     expect(doc.info.title).toBe('Leadwire API')
-    expect(Object.keys(leadsCollection(doc) ?? {})).toEqual(['post'])
-    expect(Object.keys(doc.paths['/v1/leads/{id}'] ?? {})).toEqual(['get'])
+    expect(Object.keys(doc.paths).sort()).toEqual(
+      [
+        '/v1/leads',
+        '/v1/leads/{id}',
+        '/v1/leads/duplicates/check',
+        '/v1/leads/{id}/merge',
+        '/v1/leads/{id}/not-duplicate',
+        '/v1/leads/{id}/engagement',
+        '/health',
+        '/ready',
+      ].sort(),
+    )
+    expect(Object.keys(leadsCollection(doc) ?? {}).sort()).toEqual(['get', 'post'])
+    expect(Object.keys(doc.paths['/v1/leads/{id}'] ?? {}).sort()).toEqual(['get', 'patch'])
+    expect(Object.keys(doc.paths['/v1/leads/duplicates/check'] ?? {})).toEqual(['post'])
+    expect(Object.keys(doc.paths['/v1/leads/{id}/merge'] ?? {})).toEqual(['post'])
+    expect(Object.keys(doc.paths['/v1/leads/{id}/not-duplicate'] ?? {})).toEqual(['post'])
+    expect(Object.keys(doc.paths['/v1/leads/{id}/engagement'] ?? {})).toEqual(['post'])
     expect(Object.keys(doc.paths['/health'] ?? {})).toEqual(['get'])
     expect(Object.keys(doc.paths['/ready'] ?? {})).toEqual(['get'])
     // The description itself and the docs UI are hidden.
@@ -163,6 +179,28 @@ describe('API description', () => {
     const get = doc.paths['/v1/leads/{id}']?.['get']
     expect(Object.keys(get?.responses ?? {})).toEqual(expect.arrayContaining(['200', '4XX']))
     expect(JSON.stringify(get?.responses?.['4XX'])).toContain('#/components/schemas/Problem')
+  })
+
+  it.each([
+    ['get', '/v1/leads'],
+    ['patch', '/v1/leads/{id}'],
+    ['post', '/v1/leads/duplicates/check'],
+    ['post', '/v1/leads/{id}/merge'],
+    ['post', '/v1/leads/{id}/not-duplicate'],
+    ['post', '/v1/leads/{id}/engagement'],
+  ])('declares 200 and 4xx responses on %s %s', (method, path) => {
+    const op = doc.paths[path]?.[method]
+    expect(op, `${method} ${path}`).toBeDefined()
+    expect(Object.keys(op?.responses ?? {})).toEqual(expect.arrayContaining(['200', '4XX']))
+    expect(JSON.stringify(op?.responses?.['4XX'])).toContain('#/components/schemas/Problem')
+  })
+
+  it('declares the capture answer with its outcome, duplicate link and journey', () => {
+    const captured = JSON.stringify(leadsCollection(doc)?.['post']?.responses?.['202'])
+    for (const member of ['outcome', 'duplicateOf', 'score', 'ownerId', 'queue', 'replayed', 'journey']) {
+      expect(captured).toContain(`"${member}"`)
+    }
+    expect(captured).toContain('"quarantined"')
   })
 
   it('declares 200 and 503 on GET /ready', () => {
