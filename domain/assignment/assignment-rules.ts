@@ -1,4 +1,5 @@
 import { LEAD_CHANNELS } from '../lead/lead-capture.js'
+import { at, checkKeys, isObject, oneOf, readString, readStringList } from '../rules/rule-set-validation.js'
 
 /*
  * Assignment rules are versioned data, like scoring rules: stored as JSON
@@ -54,35 +55,6 @@ export class AssignmentRuleSetError extends Error {
   }
 }
 
-type Json = Record<string, unknown>
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
-const at = (path: string, key: string) => (path === '' ? key : `${path}.${key}`)
-
-// Refused rather than ignored: a misspelt criterion ("country") would otherwise widen a rule to every lead.
-function checkKeys(obj: Json, allowed: readonly string[], path: string, issues: string[]): void {
-  for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key)) issues.push(`${at(path, key)} is not allowed`)
-  }
-}
-
-function readString(v: unknown, path: string, issues: string[]): string {
-  if (typeof v !== 'string' || v.trim() === '') {
-    issues.push(`${path} must be a non-empty string`)
-    return ''
-  }
-  return v
-}
-
-function readStringList(v: unknown, path: string, issues: string[], emptyHint: string): string[] {
-  if (!Array.isArray(v)) {
-    issues.push(`${path} must be an array of strings`)
-    return []
-  }
-  if (v.length === 0) issues.push(`${path} must not be empty (${emptyHint})`)
-  return v.map((item, i) => readString(item, `${path}[${i}]`, issues))
-}
-
 function parseCriteria(v: unknown, path: string, issues: string[]): AssignmentCriteria {
   if (!isObject(v)) {
     issues.push(`${path} must be an object`)
@@ -110,7 +82,7 @@ function parseCriteria(v: unknown, path: string, issues: string[]): AssignmentCr
     when.channels = readStringList(v.channels, at(path, 'channels'), issues, omit('channel'))
     when.channels.forEach((c, i) => {
       if (c !== '' && !(LEAD_CHANNELS as readonly string[]).includes(c)) {
-        issues.push(`${path}.channels[${i}] must be one of ${LEAD_CHANNELS.join(', ')}`)
+        issues.push(`${path}.channels[${i}] ${oneOf(LEAD_CHANNELS)}`)
       }
     })
   }
@@ -144,7 +116,7 @@ function parseRule(v: unknown, path: string, issues: string[]): AssignmentRule {
 
   const strategy = v.strategy
   if (!(ASSIGNMENT_STRATEGIES as readonly unknown[]).includes(strategy)) {
-    issues.push(`${path}.strategy must be one of ${ASSIGNMENT_STRATEGIES.join(', ')}`)
+    issues.push(`${path}.strategy ${oneOf(ASSIGNMENT_STRATEGIES)}`)
   }
 
   return { id, label, when, pool, strategy: strategy as AssignmentStrategy }

@@ -1,5 +1,6 @@
 import { parse as parseDomain } from 'tldts'
 import type { AttributionInput, LeadChannel } from '../lead/lead-capture.js'
+import { instantMs } from '../time/instant.rules.js'
 
 /**
  * One marketing touch, as stored in the append-only touch ledger. First and last touch are
@@ -253,26 +254,4 @@ export function firstAndLastTouch(touches: readonly Touch[]): { first: Touch | n
     if (last && candidate.at >= last.at) last = candidate
   }
   return { first: first?.touch ?? null, last: last?.touch ?? null }
-}
-
-const ISO_8601 = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i
-
-/**
- * Milliseconds since the epoch for an ISO 8601 string, NaN otherwise. `Date.parse` reads a
- * date-time without an offset as local time (ECMA-262 Date Time String Format,
- * https://tc39.es/ecma262/#sec-date-time-string-format), which would make the order depend
- * on the worker's time zone: such values are read as UTC instead. The string is rebuilt in
- * the exact format ECMA-262 requires so no engine-specific fallback parser is involved.
- */
-function instantMs(value: string): number {
-  const match = ISO_8601.exec(value.trim())
-  if (!match) return Number.NaN
-  const [, date, hm, seconds, fraction, offset] = match
-  if (hm === undefined) return Date.parse(`${date}T00:00:00.000Z`)
-  const ms = (fraction ?? '').padEnd(3, '0').slice(0, 3)
-  const zone =
-    offset === undefined || offset.toUpperCase() === 'Z'
-      ? 'Z'
-      : offset.replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2')
-  return Date.parse(`${date}T${hm}:${seconds ?? '00'}.${ms}${zone}`)
 }

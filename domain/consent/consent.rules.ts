@@ -1,5 +1,6 @@
 import type { ConsentDecision } from '../lead/draft-lead.js'
 import { CONTACT_CHANNELS, type ConsentEvidence, type ContactChannel } from '../lead/lead-capture.js'
+import { instantMs } from '../time/instant.rules.js'
 
 /** A lead's current consent, as stored on the lead (the history is the consent_record ledger). */
 export interface ConsentState {
@@ -159,25 +160,4 @@ function optInIsNewer(optInAt: string | null, optOutAt: string): boolean {
   const optIn = instantMs(optInAt)
   const optOut = instantMs(optOutAt)
   return !Number.isNaN(optIn) && !Number.isNaN(optOut) && optIn > optOut
-}
-
-const ISO_8601 = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i
-
-/**
- * Milliseconds since the epoch for an ISO 8601 string, NaN otherwise. A date-time without an
- * offset is read as UTC: `Date.parse` would read it as local time
- * (https://tc39.es/ecma262/#sec-date-time-string-format) and make the answer depend on the
- * worker's time zone. Same rule as in domain/attribution/touch.rules.ts.
- */
-function instantMs(value: string): number {
-  const match = ISO_8601.exec(value.trim())
-  if (!match) return Number.NaN
-  const [, date, hm, seconds, fraction, offset] = match
-  if (hm === undefined) return Date.parse(`${date}T00:00:00.000Z`)
-  const ms = (fraction ?? '').padEnd(3, '0').slice(0, 3)
-  const zone =
-    offset === undefined || offset.toUpperCase() === 'Z'
-      ? 'Z'
-      : offset.replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2')
-  return Date.parse(`${date}T${hm}:${seconds ?? '00'}.${ms}${zone}`)
 }

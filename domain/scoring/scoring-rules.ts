@@ -1,4 +1,5 @@
 import { COMPANY_SIZES, type DraftLead } from '../lead/draft-lead.js'
+import { at, checkKeys, isObject, oneOf, readString, readStringList } from '../rules/rule-set-validation.js'
 
 /*
  * Scoring rules are versioned data: a rule set is stored as JSON (rule_set.definition),
@@ -130,30 +131,6 @@ const DRAFT_LEAD_FIELDS: Record<keyof DraftLead, true> = {
   honeypot: true,
 }
 
-type Json = Record<string, unknown>
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
-const at = (path: string, key: string) => (path === '' ? key : `${path}.${key}`)
-const oneOf = (values: readonly string[]) => `must be one of ${values.join(', ')}`
-
-/*
- * Unknown keys are refused rather than ignored: a misspelt key ("matchesany") in a saved
- * rule set would otherwise change scores silently for every lead until someone noticed.
- */
-function checkKeys(obj: Json, allowed: readonly string[], path: string, issues: string[]): void {
-  for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key)) issues.push(`${at(path, key)} is not allowed`)
-  }
-}
-
-function readString(v: unknown, path: string, issues: string[]): string {
-  if (typeof v !== 'string' || v.trim() === '') {
-    issues.push(`${path} must be a non-empty string`)
-    return ''
-  }
-  return v
-}
-
 function readNumber(
   v: unknown,
   path: string,
@@ -175,16 +152,6 @@ function readArray(v: unknown, path: string, issues: string[]): unknown[] {
     return []
   }
   return v
-}
-
-function readStringList(v: unknown, path: string, issues: string[]): string[] {
-  if (!Array.isArray(v)) {
-    issues.push(`${path} must be an array of strings`)
-    return []
-  }
-  // An empty list would make the rule never fire, which is never what the author meant.
-  if (v.length === 0) issues.push(`${path} must not be empty`)
-  return v.map((item, i) => readString(item, `${path}[${i}]`, issues))
 }
 
 function parseCondition(v: unknown, path: string, issues: string[]): FitCondition {

@@ -12,41 +12,9 @@ import {
   parseAssignmentRuleSet,
 } from '../../../domain/assignment/assignment-rules.js'
 import type { DraftLead } from '../../../domain/lead/draft-lead.js'
+import { draftLeadFactory } from '../../factories/draft-lead.factory.js'
 
 const NOW = '2026-11-02T10:00:00.000Z'
-
-function draft(overrides: Partial<DraftLead> = {}): DraftLead {
-  return {
-    channel: 'web_form',
-    receivedAt: NOW,
-    externalId: null,
-    firstName: null,
-    lastName: null,
-    email: null,
-    emailDomain: null,
-    freeEmail: false,
-    phone: null,
-    phoneCountry: null,
-    phoneType: null,
-    company: null,
-    title: null,
-    website: null,
-    companyDomain: null,
-    industry: null,
-    companySize: null,
-    annualRevenue: null,
-    currency: null,
-    country: null,
-    state: null,
-    city: null,
-    budget: null,
-    authority: null,
-    need: null,
-    timeline: null,
-    honeypot: null,
-    ...overrides,
-  }
-}
 
 const person = (userId: string, overrides: Partial<Person> = {}): Person => ({
   userId,
@@ -100,7 +68,7 @@ const RULES: AssignmentRuleSet = parseAssignmentRuleSet({
 })
 
 const decide = (lead: Partial<DraftLead>, state: AssignmentState, score = 50, rules = RULES) =>
-  decideAssignment({ lead: draft(lead), score, now: NOW }, rules, state)
+  decideAssignment({ lead: draftLeadFactory.build(lead), score, now: NOW }, rules, state)
 
 /** What the caller does in its transaction: write the returned cursor row. */
 function persist(state: AssignmentState, decision: AssignmentDecision): AssignmentState {
@@ -328,7 +296,7 @@ describe('decideAssignment: weighted round robin', () => {
     const counts: Record<string, number> = { a: 0, b: 0, c: 0, d: 0 }
     const total = Object.values(weights).reduce((s, w) => s + w, 0)
     for (let n = 1; n <= 1000; n++) {
-      const decision = decideAssignment({ lead: draft(), score: 50, now: NOW }, rules, state)
+      const decision = decideAssignment({ lead: draftLeadFactory.build(), score: 50, now: NOW }, rules, state)
       const owner = decision.ownerId ?? 'none'
       counts[owner] = (counts[owner] ?? 0) + 1
       expect(decision.cursor).toEqual({ ruleId: `w:${owner}`, value: counts[owner] })
@@ -343,7 +311,11 @@ describe('decideAssignment: weighted round robin', () => {
 
   it('explains the choice (heaviest weight first) and shares among the eligible people only', () => {
     const people = team().map((p) => (p.userId === 'd' ? { ...p, available: false } : p))
-    const first = decideAssignment({ lead: draft(), score: 50, now: NOW }, rules, stateOf(people))
+    const first = decideAssignment(
+      { lead: draftLeadFactory.build(), score: 50, now: NOW },
+      rules,
+      stateOf(people),
+    )
     expect(first.reason).toBe(
       'Inside sales (rule w): weighted round robin → c (weight 3, 0 assigned before); skipped d (unavailable)',
     )
@@ -351,7 +323,7 @@ describe('decideAssignment: weighted round robin', () => {
     let state = stateOf(people)
     const counts: Record<string, number> = {}
     for (let n = 0; n < 600; n++) {
-      const decision = decideAssignment({ lead: draft(), score: 50, now: NOW }, rules, state)
+      const decision = decideAssignment({ lead: draftLeadFactory.build(), score: 50, now: NOW }, rules, state)
       counts[decision.ownerId ?? 'none'] = (counts[decision.ownerId ?? 'none'] ?? 0) + 1
       state = persist(state, decision)
     }
@@ -360,7 +332,11 @@ describe('decideAssignment: weighted round robin', () => {
 
   it('treats a weight of 0 as not in the rotation', () => {
     const people = [person('a', { weight: 0 }), person('b'), person('c'), person('d')]
-    const decision = decideAssignment({ lead: draft(), score: 50, now: NOW }, rules, stateOf(people))
+    const decision = decideAssignment(
+      { lead: draftLeadFactory.build(), score: 50, now: NOW },
+      rules,
+      stateOf(people),
+    )
     expect(decision.ownerId).toBe('b')
     expect(decision.reason).toContain('skipped a (weight 0)')
   })
@@ -462,7 +438,7 @@ describe('decideAssignment: determinism', () => {
     Object.values(frozen.people).forEach((p) => Object.freeze(p))
     Object.freeze(frozen.people)
     Object.freeze(frozen.cursors)
-    const input = { lead: draft({ country: 'IN', state: 'Kerala' }), score: 71, now: NOW }
+    const input = { lead: draftLeadFactory.build({ country: 'IN', state: 'Kerala' }), score: 71, now: NOW }
 
     const first = decideAssignment(input, RULES, frozen)
     expect(decideAssignment(input, RULES, frozen)).toEqual(first)
@@ -474,7 +450,11 @@ describe('decideAssignment: determinism', () => {
 
   it('refuses an unreadable clock instead of guessing', () => {
     expect(() =>
-      decideAssignment({ lead: draft(), score: 0, now: 'yesterday' }, RULES, stateOf(everyone())),
+      decideAssignment(
+        { lead: draftLeadFactory.build(), score: 0, now: 'yesterday' },
+        RULES,
+        stateOf(everyone()),
+      ),
     ).toThrow('now must be an ISO 8601 timestamp, got "yesterday"')
   })
 

@@ -1,26 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { MERGEABLE_FIELDS, mergeLeads, type MergeableLead } from '../../../domain/dedupe/merge.rules.js'
+import { draftLeadFactory } from '../../factories/draft-lead.factory.js'
 
-const EMPTY: MergeableLead = {
-  firstName: null,
-  lastName: null,
-  email: null,
-  phone: null,
-  company: null,
-  title: null,
-  website: null,
-  companyDomain: null,
-  industry: null,
-  companySize: null,
-  annualRevenue: null,
-  country: null,
-  state: null,
-  city: null,
-  budget: null,
-  authority: null,
-  need: null,
-  timeline: null,
-}
+const EMPTY: MergeableLead = draftLeadFactory.build()
 
 const lead = (fields: Partial<MergeableLead>): MergeableLead => ({ ...EMPTY, ...fields })
 

@@ -8,41 +8,14 @@ import {
   isLatinText,
   normaliseCapture,
 } from '../../../domain/lead/normalise.rules.js'
+import { draftLeadFactory } from '../../factories/draft-lead.factory.js'
 
 const CTX = { receivedAt: '2026-03-01T10:00:00.000Z', defaultCountry: 'IN' }
 
 const norm = (fields: Omit<LeadCapture, 'channel'> = {}, ctx = CTX): DraftLead =>
   normaliseCapture({ channel: 'web_form', ...fields }, ctx)
 
-const EMPTY: DraftLead = {
-  channel: 'web_form',
-  receivedAt: CTX.receivedAt,
-  externalId: null,
-  firstName: null,
-  lastName: null,
-  email: null,
-  emailDomain: null,
-  freeEmail: false,
-  phone: null,
-  phoneCountry: null,
-  phoneType: null,
-  company: null,
-  title: null,
-  website: null,
-  companyDomain: null,
-  industry: null,
-  companySize: null,
-  annualRevenue: null,
-  currency: null,
-  country: null,
-  state: null,
-  city: null,
-  budget: null,
-  authority: null,
-  need: null,
-  timeline: null,
-  honeypot: null,
-}
+const EMPTY: DraftLead = draftLeadFactory.build({ receivedAt: CTX.receivedAt })
 
 describe('normaliseCapture: the whole draft', () => {
   it('turns a messy Indian web-form capture into canonical fields', () => {

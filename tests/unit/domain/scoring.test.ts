@@ -8,44 +8,11 @@ import {
   ScoringRuleSetError,
   type ScoringRuleSet,
 } from '../../../domain/scoring/scoring-rules.js'
-
-/** A normalised lead with every optional field empty. */
-function draft(overrides: Partial<DraftLead> = {}): DraftLead {
-  return {
-    channel: 'web_form',
-    receivedAt: '2026-11-02T10:00:00.000Z',
-    externalId: null,
-    firstName: null,
-    lastName: null,
-    email: null,
-    emailDomain: null,
-    freeEmail: false,
-    phone: null,
-    phoneCountry: null,
-    phoneType: null,
-    company: null,
-    title: null,
-    website: null,
-    companyDomain: null,
-    industry: null,
-    companySize: null,
-    annualRevenue: null,
-    currency: null,
-    country: null,
-    state: null,
-    city: null,
-    budget: null,
-    authority: null,
-    need: null,
-    timeline: null,
-    honeypot: null,
-    ...overrides,
-  }
-}
+import { draftLeadFactory } from '../../factories/draft-lead.factory.js'
 
 /** Every completeness field of the default rules filled, at a company domain. */
 const complete = (overrides: Partial<DraftLead> = {}) =>
-  draft({
+  draftLeadFactory.build({
     firstName: 'Asha',
     lastName: 'Verma',
     email: 'asha@acme.example',
@@ -58,7 +25,7 @@ const complete = (overrides: Partial<DraftLead> = {}) =>
     ...overrides,
   })
 
-const vpSales = draft({
+const vpSales = draftLeadFactory.build({
   firstName: 'Asha',
   lastName: 'Verma',
   email: 'asha@acme.example',
@@ -75,9 +42,10 @@ const vpSales = draft({
 const fromJson = (rules: ScoringRuleSet) => parseScoringRuleSet(JSON.parse(JSON.stringify(rules)))
 
 const titleLine = (title: string) =>
-  scoreLead({ lead: draft({ title }), engagement: {} }, DEFAULT_SCORING_RULES).breakdown.filter((l) =>
-    l.ruleId.startsWith('title-'),
-  )
+  scoreLead(
+    { lead: draftLeadFactory.build({ title }), engagement: {} },
+    DEFAULT_SCORING_RULES,
+  ).breakdown.filter((l) => l.ruleId.startsWith('title-'))
 
 describe('scoreLead with the default rules', () => {
   it('gives the exact breakdown and explanation for a known lead', () => {
@@ -154,7 +122,11 @@ describe('scoreLead with the default rules', () => {
   })
 
   it('floors a negative fit at 0 and keeps the negative rule in the breakdown', () => {
-    const lead = draft({ email: 'someone@gmail.com', emailDomain: 'gmail.com', freeEmail: true })
+    const lead = draftLeadFactory.build({
+      email: 'someone@gmail.com',
+      emailDomain: 'gmail.com',
+      freeEmail: true,
+    })
     const result = scoreLead({ lead, engagement: {} }, DEFAULT_SCORING_RULES)
 
     expect(result.score).toBe(0)
@@ -180,7 +152,7 @@ describe('scoreLead with the default rules', () => {
   })
 
   it('explains an empty result', () => {
-    const result = scoreLead({ lead: draft(), engagement: {} }, DEFAULT_SCORING_RULES)
+    const result = scoreLead({ lead: draftLeadFactory.build(), engagement: {} }, DEFAULT_SCORING_RULES)
     expect(result).toEqual({
       score: 0,
       fit: 0,
@@ -226,7 +198,10 @@ describe('scoreLead with the default rules', () => {
 
   it('reads bad engagement counts as the nearest sane count instead of throwing', () => {
     const result = scoreLead(
-      { lead: draft(), engagement: { emailOpen: -3, emailClick: 2.7, webVisit: Number.NaN, call: Infinity } },
+      {
+        lead: draftLeadFactory.build(),
+        engagement: { emailOpen: -3, emailClick: 2.7, webVisit: Number.NaN, call: Infinity },
+      },
       DEFAULT_SCORING_RULES,
     )
     expect(result.breakdown).toEqual([
@@ -252,7 +227,7 @@ describe('scoreLead with the default rules', () => {
 
   it('compares list fields ignoring case and spacing', () => {
     const { breakdown } = scoreLead(
-      { lead: draft({ industry: '  IT   Services ' }), engagement: {} },
+      { lead: draftLeadFactory.build({ industry: '  IT   Services ' }), engagement: {} },
       DEFAULT_SCORING_RULES,
     )
     expect(breakdown.map((l) => l.ruleId)).toEqual(['industry-target'])
@@ -290,7 +265,7 @@ describe('scoreLead with custom rules', () => {
   })
 
   it('records the rule set version and fires revenue, currency and country rules', () => {
-    const lead = draft({
+    const lead = draftLeadFactory.build({
       annualRevenue: 250_000_000,
       currency: 'INR',
       country: 'IN',
@@ -316,13 +291,13 @@ describe('scoreLead with custom rules', () => {
   })
 
   it('does not treat a lead without any email as having a company email', () => {
-    const result = scoreLead({ lead: draft({ freeEmail: false }), engagement: {} }, rules)
+    const result = scoreLead({ lead: draftLeadFactory.build({ freeEmail: false }), engagement: {} }, rules)
     expect(result.breakdown).toEqual([])
   })
 
   it('lists contributions in rule order, not by size', () => {
     const reversed = { ...rules, fit: [...rules.fit].reverse() }
-    const lead = draft({ annualRevenue: 100_000_000, country: 'IN', currency: 'INR' })
+    const lead = draftLeadFactory.build({ annualRevenue: 100_000_000, country: 'IN', currency: 'INR' })
     expect(scoreLead({ lead, engagement: {} }, reversed).breakdown.map((l) => l.ruleId)).toEqual([
       'india',
       'inr',
