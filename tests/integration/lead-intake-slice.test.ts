@@ -82,6 +82,54 @@ describe('a lead posted to the API starts its journey through the outbox', () =>
     }
   })
 
+  it("a merge ends the duplicate's journey; unlinking it again starts a fresh one", async () => {
+    const taskQueue = uniqueTaskQueue('merge')
+    const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue })
+    const worker = await startTestWorker({ config, db: database.db, databaseUrl: database.url, taskQueue })
+    const app = await buildTestApp({ config, db: database.db })
+    const { client, connection } = testTemporalClient(config)
+    const status = async (id: string) =>
+      (await client.workflow.getHandle(`lead/${id}`).describe()).status.name
+    try {
+      const a = await postLead(app, { email: 'keep@merge.example' })
+      const b = await postLead(app, { phone: '+91 90000 55555' })
+      await waitFor(
+        async () => (await database.db.lead.count({ where: { journeyStartedAt: null } })) === 0,
+        15_000,
+        'both journeys to run',
+      )
+      const merged = await app.inject({
+        method: 'POST',
+        url: `/v1/leads/${a.id}/merge`,
+        payload: { duplicateId: b.id },
+      })
+      expect(merged.statusCode, merged.body).toBe(200)
+      await waitFor(
+        async () => (await status(b.id)) === 'CANCELLED',
+        15_000,
+        "the duplicate's journey to be cancelled",
+      )
+      expect(await status(a.id)).toBe('RUNNING')
+      const firstRun = (await client.workflow.getHandle(`lead/${b.id}`).describe()).runId
+
+      const unlinked = await app.inject({ method: 'POST', url: `/v1/leads/${b.id}/not-duplicate` })
+      expect(unlinked.statusCode).toBe(200)
+      await waitFor(
+        async () => (await status(b.id)) === 'RUNNING',
+        15_000,
+        'a new journey for the unlinked lead',
+      )
+      expect((await client.workflow.getHandle(`lead/${b.id}`).describe()).runId).not.toBe(firstRun)
+      await Promise.all(
+        [a.id, b.id].map((id) => client.workflow.getHandle(`lead/${id}`).terminate('test done')),
+      )
+    } finally {
+      await app.close()
+      await connection.close()
+      await worker.stop()
+    }
+  })
+
   it('accepts leads while Temporal is down and starts each journey exactly once when it is back', async () => {
     const port = await freePort()
     const address = `127.0.0.1:${port}`
