@@ -1,4 +1,4 @@
-import { matchKeys, fuzzyKey, trigramSimilarity } from '../domain/dedupe/match-keys.rules.js'
+import { companyBlockKey, fuzzyKey, matchKeys, trigramSimilarity } from '../domain/dedupe/match-keys.rules.js'
 import { mergeLeads } from '../domain/dedupe/merge.rules.js'
 import type { DraftLead } from '../domain/lead/draft-lead.js'
 import type { Actor, LeadCapture } from '../domain/lead/lead-capture.js'
@@ -243,6 +243,7 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
             ...(patch as Prisma.LeadUpdateInput),
             ...(status ? { status: status as LeadRow['status'] } : {}),
             fuzzyKey: fuzzyKey(next),
+            companyKey: companyBlockKey(next),
           },
         })
         // Capacity counts open leads: closing or reopening one moves its owner's load in this transaction.

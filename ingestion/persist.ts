@@ -57,18 +57,24 @@ async function claimMatchKeys(tx: Tx, leadId: string, keys: string[]): Promise<D
   return { masterId: first.lead_id, reason: { kind, key: first.key } }
 }
 
-/** Masters whose name + company look alike (pg_trgm), best first. */
+/**
+ * Masters of the same company (the blocking key) whose name + company look alike, by
+ * pg_trgm similarity, best first. One indexed equality narrows the comparison to a handful
+ * of rows, so the cost does not grow with the size of the table.
+ */
 async function fuzzyCandidates(
   tx: Tx,
   leadId: string,
-  fuzzyKey: string,
+  keys: { fuzzyKey: string; companyKey: string },
   threshold: number,
 ): Promise<{ id: string; similarity: number }[]> {
-  await tx.$executeRawUnsafe(`SET LOCAL pg_trgm.similarity_threshold = ${Number(threshold)}`)
   return tx.$queryRaw<{ id: string; similarity: number }[]>`
-    SELECT id, similarity(fuzzy_key, ${fuzzyKey})::float8 AS similarity FROM lead
-     WHERE fuzzy_key % ${fuzzyKey} AND NOT is_duplicate AND id <> ${leadId}::uuid
-     ORDER BY similarity DESC, created_at LIMIT 5`
+    SELECT id, similarity FROM (
+      SELECT id, created_at, similarity(fuzzy_key, ${keys.fuzzyKey})::float8 AS similarity FROM lead
+       WHERE company_key = ${keys.companyKey} AND NOT is_duplicate AND id <> ${leadId}::uuid
+    ) c
+    WHERE similarity >= ${threshold}
+    ORDER BY similarity DESC, created_at LIMIT 5`
 }
 
 /**
@@ -174,6 +180,7 @@ function leadRow(a: Assessment, id: string, actor: Actor, now: Date): Prisma.Lea
     validationStatus: a.quarantined ? 'quarantined' : warnings.length > 0 ? 'warnings' : 'valid',
     validationIssues: warnings as unknown as Prisma.InputJsonValue,
     fuzzyKey: a.fuzzyKey,
+    companyKey: a.companyKey,
     createdAt: now,
     createdBy: actor.id,
     updatedBy: actor.id,
@@ -235,8 +242,13 @@ export async function persistCapture(tx: Tx, input: PersistInput): Promise<Persi
 
   let duplicate = await claimMatchKeys(tx, id, a.matchKeys)
   let possibleDuplicates: { id: string; similarity: number }[] = []
-  if (!duplicate && a.fuzzyKey) {
-    possibleDuplicates = await fuzzyCandidates(tx, id, a.fuzzyKey, policy.fuzzySuggestThreshold)
+  if (!duplicate && a.fuzzyKey && a.companyKey) {
+    possibleDuplicates = await fuzzyCandidates(
+      tx,
+      id,
+      { fuzzyKey: a.fuzzyKey, companyKey: a.companyKey },
+      policy.fuzzySuggestThreshold,
+    )
     const best = possibleDuplicates[0]
     if (best && best.similarity >= policy.fuzzyLinkThreshold) {
       duplicate = {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { matchKeys, fuzzyKey } from '../domain/dedupe/match-keys.rules.js'
+import { companyBlockKey, fuzzyKey, matchKeys } from '../domain/dedupe/match-keys.rules.js'
 import type { Actor, LeadCapture } from '../domain/lead/lead-capture.js'
 import { pickTerritory } from '../domain/territory/territory.rules.js'
 import type { Prisma } from '../generated/prisma/client.js'
@@ -62,6 +62,7 @@ function assess(capture: LeadCapture, ctx: StepContext): Assessment {
     score,
     territory: pickTerritory(draft, ctx.rules.territories),
     fuzzyKey: fuzzyKey(draft),
+    companyKey: companyBlockKey(draft),
     matchKeys: matchKeys(draft),
   }
 }

@@ -107,7 +107,7 @@ WITH s AS (
 ), ins AS (
   INSERT INTO lead (id, status, channel, first_name, last_name, email, email_domain, phone, phone_country,
                     company, company_domain, website, title, industry, company_size, country, state, city,
-                    score, score_explanation, fuzzy_key, queue, assignment_reason, assigned_at,
+                    score, score_explanation, fuzzy_key, company_key, queue, assignment_reason, assigned_at,
                     created_at, updated_at, created_by, updated_by)
   SELECT id,
          ('{NEW,NEW,NEW,CONTACTED,QUALIFIED,DISQUALIFIED,RECYCLED}'::lead_status[])[1 + n % 7],
@@ -121,7 +121,7 @@ WITH s AS (
          ($11::text[])[1 + n % ${INDUSTRIES.length}],
          ($12::text[])[1 + n % ${SIZES.length}],
          'IN', ($13::text[])[1 + n % ${PLACES.length}], ($14::text[])[1 + n % ${PLACES.length}],
-         ((n::bigint * 7919) % 101)::int, 'seeded', lower(first_name || ' ' || last_name || '|' || co_a || ' ' || co_b),
+         ((n::bigint * 7919) % 101)::int, 'seeded', lower(first_name || ' ' || last_name || '|' || co_a || ' ' || co_b), lower(co_a || ' ' || co_b),
          'unassigned', 'seeded', now() - ($3::int - n + 1) * interval '1 minute',
          now() - ($3::int - n + 1) * interval '1 minute', now(), 'seed', 'seed'
     FROM s

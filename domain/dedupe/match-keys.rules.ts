@@ -83,6 +83,18 @@ export function fuzzyKey(draft: Pick<DraftLead, 'firstName' | 'lastName' | 'comp
 }
 
 /**
+ * The blocking key for fuzzy matching: the company name folded and stripped of legal
+ * suffixes ("Infosys Limited" and "infosys ltd." both give "infosys"). Capture-time fuzzy
+ * matching compares names only among leads of the same company, the standard blocking step
+ * of record linkage: without it every capture is compared against the whole table, and
+ * its cost grows with every lead stored. Null when there is no company.
+ */
+export function companyBlockKey(draft: Pick<DraftLead, 'company'>): string | null {
+  const key = stripLegalSuffixes(fold(draft.company))
+  return key === '' ? null : key
+}
+
+/**
  * Lower-case, accent-free, punctuation-free, single-spaced. Only the combining diacritical
  * marks block (U+0300–U+036F: the accents of Latin, Greek and Cyrillic letters) is removed:
  * stripping every mark would also delete Devanagari vowel signs and make Indian names collide.

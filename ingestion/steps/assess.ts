@@ -36,5 +36,7 @@ export interface Assessment {
   score: ScoreResult
   territory: TerritoryDefinition | null
   fuzzyKey: string | null
+  /** Blocking key for fuzzy matching (the folded company). */
+  companyKey: string | null
   matchKeys: string[]
 }
