@@ -186,7 +186,6 @@ function leadRow(a: Assessment, id: string, actor: Actor, now: Date): Prisma.Lea
   }
 }
 
-
 /**
  * Folds a repeat capture into its master by the merge policy (domain/dedupe/merge.rules.ts):
  * empty master fields filled, the capture counted as engagement, the master rescored.
