@@ -5,7 +5,7 @@ import type { Actor } from '../domain/lead/lead-capture.js'
 import { mergeLeads } from '../domain/dedupe/merge.rules.js'
 import { engagementEventForCapture } from '../domain/scoring/capture-engagement.rules.js'
 import { scoreLead } from '../domain/scoring/score.rules.js'
-import type { Prisma } from '../generated/prisma/client.js'
+import { Prisma } from '../generated/prisma/client.js'
 import type { Tx } from '../platform/database/prisma.js'
 import { applyScore } from './apply-score.js'
 import type { Assessment, IngestionPolicy } from './steps/assess.js'
@@ -30,19 +30,18 @@ interface DuplicateMatch {
 }
 
 /**
- * Claims the capture's exact match keys for the new lead. A key already owned points at
- * the master this capture duplicates. Concurrent captures of one person serialise on the
+ * The capture's exact match keys were claimed for the new lead; a key already owned points
+ * at the master this capture duplicates. Concurrent captures of one person serialise on the
  * key's primary-key index: the second waits for the first to commit, then finds it taken,
  * so two masters for one person cannot both commit.
  */
-async function claimMatchKeys(tx: Tx, leadId: string, keys: string[]): Promise<DuplicateMatch | null> {
-  if (keys.length === 0) return null
-  const claimed = await tx.$queryRaw<{ key: string }[]>`
-    INSERT INTO lead_match_key (key, lead_id)
-    SELECT k, ${leadId}::uuid FROM unnest(${keys}::text[]) AS k
-    ON CONFLICT (key) DO NOTHING
-    RETURNING key`
-  const taken = keys.filter((k) => !claimed.some((c) => c.key === k))
+async function masterOfTakenKeys(
+  tx: Tx,
+  leadId: string,
+  keys: string[],
+  claimed: string[],
+): Promise<DuplicateMatch | null> {
+  const taken = keys.filter((k) => !claimed.includes(k))
   if (taken.length === 0) return null
   const owners = await tx.$queryRaw<{ key: string; lead_id: string }[]>`
     SELECT m.key, m.lead_id FROM lead_match_key m JOIN lead l ON l.id = m.lead_id
@@ -134,56 +133,89 @@ async function assign(
   return decision
 }
 
-function leadRow(a: Assessment, id: string, actor: Actor, now: Date): Prisma.LeadCreateManyInput {
+type SqlType = 'uuid' | 'text' | 'text[]' | 'int' | 'numeric' | 'boolean' | 'timestamptz' | 'jsonb'
+
+/**
+ * The new lead's columns with their PostgreSQL types. Written with raw SQL because this
+ * insert runs on every capture: going through Prisma's query compiler cost more CPU than
+ * the whole governance pipeline (see bench:ingest).
+ */
+function leadColumns(a: Assessment, id: string, actor: Actor, now: Date): [string, unknown, SqlType][] {
   const d = a.draft
   const warnings = a.issues.filter((i) => i.severity === 'warning')
-  return {
-    id,
-    channel: d.channel,
-    firstName: d.firstName,
-    lastName: d.lastName,
-    email: d.email,
-    emailDomain: d.emailDomain,
-    phone: d.phone,
-    phoneCountry: d.phoneCountry,
-    company: d.company,
-    title: d.title,
-    website: d.website,
-    companyDomain: d.companyDomain,
-    industry: d.industry,
-    companySize: d.companySize,
-    annualRevenue: d.annualRevenue,
-    currency: d.currency,
-    country: d.country,
-    state: d.state,
-    city: d.city,
-    territoryId: a.territory?.id ?? null,
-    budget: d.budget,
-    authority: d.authority,
-    need: d.need,
-    timeline: d.timeline,
-    consentStatus: a.consent.status,
-    consentChannels: a.consent.grantedChannels,
-    consentAt: a.consent.at ? new Date(a.consent.at) : null,
-    consentSource: a.consent.source,
-    consentTextVersion: a.consent.textVersion,
-    dnd: a.consent.dnd,
-    optInAt: a.consent.status === 'granted' && a.consent.at ? new Date(a.consent.at) : null,
-    externalIds: d.externalId ? { [d.channel]: d.externalId } : {},
-    score: a.score.score,
-    scoreBreakdown: a.score.breakdown as unknown as Prisma.InputJsonValue,
-    scoreExplanation: a.score.explanation,
-    scoreRuleVersion: a.score.version,
-    spamScore: a.spam.score,
-    spamSignals: a.spam.signals as unknown as Prisma.InputJsonValue,
-    validationStatus: a.quarantined ? 'quarantined' : warnings.length > 0 ? 'warnings' : 'valid',
-    validationIssues: warnings as unknown as Prisma.InputJsonValue,
-    fuzzyKey: a.fuzzyKey,
-    companyKey: a.companyKey,
-    createdAt: now,
-    createdBy: actor.id,
-    updatedBy: actor.id,
-  }
+  return [
+    ['id', id, 'uuid'],
+    ['channel', d.channel, 'text'],
+    ['first_name', d.firstName, 'text'],
+    ['last_name', d.lastName, 'text'],
+    ['email', d.email, 'text'],
+    ['email_domain', d.emailDomain, 'text'],
+    ['phone', d.phone, 'text'],
+    ['phone_country', d.phoneCountry, 'text'],
+    ['company', d.company, 'text'],
+    ['title', d.title, 'text'],
+    ['website', d.website, 'text'],
+    ['company_domain', d.companyDomain, 'text'],
+    ['industry', d.industry, 'text'],
+    ['company_size', d.companySize, 'text'],
+    ['annual_revenue', d.annualRevenue, 'numeric'],
+    ['currency', d.currency, 'text'],
+    ['country', d.country, 'text'],
+    ['state', d.state, 'text'],
+    ['city', d.city, 'text'],
+    ['territory_id', a.territory?.id ?? null, 'text'],
+    ['budget', d.budget, 'text'],
+    ['authority', d.authority, 'text'],
+    ['need', d.need, 'text'],
+    ['timeline', d.timeline, 'text'],
+    ['consent_status', a.consent.status, 'text'],
+    ['consent_channels', a.consent.grantedChannels, 'text[]'],
+    ['consent_at', a.consent.at ? new Date(a.consent.at) : null, 'timestamptz'],
+    ['consent_source', a.consent.source, 'text'],
+    ['consent_text_version', a.consent.textVersion, 'text'],
+    ['dnd', a.consent.dnd, 'boolean'],
+    [
+      'opt_in_at',
+      a.consent.status === 'granted' && a.consent.at ? new Date(a.consent.at) : null,
+      'timestamptz',
+    ],
+    ['external_ids', JSON.stringify(d.externalId ? { [d.channel]: d.externalId } : {}), 'jsonb'],
+    ['score', a.score.score, 'int'],
+    ['score_breakdown', JSON.stringify(a.score.breakdown), 'jsonb'],
+    ['score_explanation', a.score.explanation, 'text'],
+    ['score_rule_version', a.score.version, 'int'],
+    ['spam_score', a.spam.score, 'int'],
+    ['spam_signals', JSON.stringify(a.spam.signals), 'jsonb'],
+    ['validation_status', a.quarantined ? 'quarantined' : warnings.length > 0 ? 'warnings' : 'valid', 'text'],
+    ['validation_issues', JSON.stringify(warnings), 'jsonb'],
+    ['fuzzy_key', a.fuzzyKey, 'text'],
+    ['company_key', a.companyKey, 'text'],
+    ['created_at', now, 'timestamptz'],
+    ['updated_at', now, 'timestamptz'],
+    ['created_by', actor.id, 'text'],
+    ['updated_by', actor.id, 'text'],
+  ]
+}
+
+/**
+ * Inserts the lead and claims its match keys in one statement; returns the keys it got.
+ * (The keys' foreign key is checked at the end of the statement, when the lead exists.)
+ */
+async function insertLeadClaimingKeys(
+  tx: Tx,
+  columns: [string, unknown, SqlType][],
+  leadId: string,
+  keys: string[],
+): Promise<string[]> {
+  const names = Prisma.raw(columns.map(([name]) => `"${name}"`).join(', '))
+  const values = Prisma.join(columns.map(([, value, type]) => Prisma.sql`${value}::${Prisma.raw(type)}`))
+  const claimed = await tx.$queryRaw<{ key: string }[]>`
+    WITH inserted AS (INSERT INTO lead (${names}) VALUES (${values}) RETURNING id)
+    INSERT INTO lead_match_key (key, lead_id)
+    SELECT k, ${leadId}::uuid FROM unnest(${keys}::text[]) AS k, inserted
+    ON CONFLICT (key) DO NOTHING
+    RETURNING key`
+  return claimed.map((c) => c.key)
 }
 
 /**
@@ -235,9 +267,14 @@ export async function persistCapture(tx: Tx, input: PersistInput): Promise<Persi
   const { assessment: a, actor, rules, policy } = input
   const id = uuidv7() // time-ordered: inserts stay at the right edge of the primary-key index
   const now = a.draft.receivedAt
-  await tx.lead.createMany({ data: [leadRow(a, id, actor, new Date(input.now))] })
+  const claimed = await insertLeadClaimingKeys(
+    tx,
+    leadColumns(a, id, actor, new Date(input.now)),
+    id,
+    a.matchKeys,
+  )
 
-  let duplicate = await claimMatchKeys(tx, id, a.matchKeys)
+  let duplicate = await masterOfTakenKeys(tx, id, a.matchKeys, claimed)
   let possibleDuplicates: { id: string; similarity: number }[] = []
   if (!duplicate && a.fuzzyKey && a.companyKey) {
     possibleDuplicates = await fuzzyCandidates(

@@ -21,7 +21,7 @@ export async function startApiProcess(options: {
   poolMax: number
 }): Promise<ApiProcess> {
   const [port, temporalPort] = await Promise.all([freePort(), freePort()])
-  const child = spawnServer(process.execPath, ['--import', 'tsx', 'api/server.ts'], {
+  const child = spawnServer(process.execPath, [...(process.env['API_NODE_ARGS']?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'api/server.ts'], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
