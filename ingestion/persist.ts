@@ -30,29 +30,30 @@ interface DuplicateMatch {
 }
 
 /**
- * The capture's exact match keys were claimed for the new lead; a key already owned points
- * at the master this capture duplicates. Concurrent captures of one person serialise on the
- * key's primary-key index: the second waits for the first to commit, then finds it taken,
- * so two masters for one person cannot both commit.
+ * The master that already owns one of the capture's exact match keys (oldest first), if any.
+ * A read before the insert, so a new lead is written once with its final placement; the
+ * claim in insertLeadClaimingKeys is what enforces one master per person.
  */
-async function masterOfTakenKeys(
-  tx: Tx,
-  leadId: string,
-  keys: string[],
-  claimed: string[],
-): Promise<DuplicateMatch | null> {
-  const taken = keys.filter((k) => !claimed.includes(k))
-  if (taken.length === 0) return null
+async function existingMaster(tx: Tx, keys: string[]): Promise<DuplicateMatch | null> {
+  if (keys.length === 0) return null
   const owners = await tx.$queryRaw<{ key: string; lead_id: string }[]>`
     SELECT m.key, m.lead_id FROM lead_match_key m JOIN lead l ON l.id = m.lead_id
-     WHERE m.key = ANY(${taken}::text[])
-     ORDER BY l.created_at, l.id`
+     WHERE m.key = ANY(${keys}::text[])
+     ORDER BY l.created_at, l.id LIMIT 1`
   const first = owners[0]
   if (!first) return null
-  // The keys this capture brought (a new phone, say) now belong to its master.
-  await tx.$executeRaw`UPDATE lead_match_key SET lead_id = ${first.lead_id}::uuid WHERE lead_id = ${leadId}::uuid`
-  const kind = first.key.startsWith('email:') ? 'email' : 'phone'
-  return { masterId: first.lead_id, reason: { kind, key: first.key } }
+  return {
+    masterId: first.lead_id,
+    reason: { kind: first.key.startsWith('email:') ? 'email' : 'phone', key: first.key },
+  }
+}
+
+/**
+ * Another capture of the same person committed between our check and our key claim. The
+ * transaction rolls back and the capture runs again, and then finds that master.
+ */
+export class CaptureRaceError extends Error {
+  override name = 'CaptureRaceError'
 }
 
 /**
@@ -267,14 +268,7 @@ export async function persistCapture(tx: Tx, input: PersistInput): Promise<Persi
   const { assessment: a, actor, rules, policy } = input
   const id = uuidv7() // time-ordered: inserts stay at the right edge of the primary-key index
   const now = a.draft.receivedAt
-  const claimed = await insertLeadClaimingKeys(
-    tx,
-    leadColumns(a, id, actor, new Date(input.now)),
-    id,
-    a.matchKeys,
-  )
-
-  let duplicate = await masterOfTakenKeys(tx, id, a.matchKeys, claimed)
+  let duplicate = await existingMaster(tx, a.matchKeys)
   let possibleDuplicates: { id: string; similarity: number }[] = []
   if (!duplicate && a.fuzzyKey && a.companyKey) {
     possibleDuplicates = await fuzzyCandidates(
@@ -289,7 +283,6 @@ export async function persistCapture(tx: Tx, input: PersistInput): Promise<Persi
         masterId: best.id,
         reason: { kind: 'fuzzy', key: a.fuzzyKey, similarity: best.similarity },
       }
-      await tx.$executeRaw`UPDATE lead_match_key SET lead_id = ${best.id}::uuid WHERE lead_id = ${id}::uuid`
     }
   }
 
@@ -329,6 +322,21 @@ export async function persistCapture(tx: Tx, input: PersistInput): Promise<Persi
     }
   }
 
+  // The lead is written once, with its final placement. A duplicate's new contact points
+  // (a phone the master lacked) become the master's keys.
+  const columns = leadColumns(a, id, actor, new Date(input.now))
+  columns.push(
+    ['owner_id', placement.ownerId, 'text'],
+    ['queue', placement.queue, 'text'],
+    ['assigned_at', placement.assignedAt, 'timestamptz'],
+    ['assignment_reason', placement.reason, 'text'],
+    ['is_duplicate', duplicate !== null, 'boolean'],
+    ['duplicate_of_id', duplicate?.masterId ?? null, 'uuid'],
+    ['duplicate_reason', duplicate ? JSON.stringify(duplicate.reason) : null, 'jsonb'],
+  )
+  const claimed = await insertLeadClaimingKeys(tx, columns, duplicate?.masterId ?? id, a.matchKeys)
+  if (!duplicate && claimed.length < a.matchKeys.length) throw new CaptureRaceError()
+
   const decidedAt = new Date(input.now)
   const decisions = [
     { kind: 'validation', rule_version: null, inputs: { capture: a.capture }, outcome: { issues: a.issues } },
@@ -367,16 +375,10 @@ export async function persistCapture(tx: Tx, input: PersistInput): Promise<Persi
   // Only a new master starts a journey; a duplicate is engagement on its master's journey.
   const startJourney = outcome === 'created'
   // Everything that follows from the decisions, in one statement: these rows are known by
-  // now, and one round trip instead of six is most of a capture's cost on a busy server.
+  // now, and one round trip instead of five is most of a capture's cost on a busy server.
   // (The outbox row is the same one outbox.repository.ts's enqueue() writes.)
   await tx.$executeRaw`
-    WITH placed AS (
-      UPDATE lead SET owner_id = ${placement.ownerId}, queue = ${placement.queue},
-             assigned_at = ${placement.assignedAt}, assignment_reason = ${placement.reason},
-             is_duplicate = ${duplicate !== null}, duplicate_of_id = ${duplicate?.masterId ?? null}::uuid,
-             duplicate_reason = ${duplicate ? JSON.stringify(duplicate.reason) : null}::jsonb
-       WHERE id = ${id}::uuid
-    ), touched AS (
+    WITH touched AS (
       INSERT INTO touch (lead_id, channel, source, medium, campaign, term, content, referrer, landing_page, occurred_at)
       VALUES (${id}::uuid, ${touch.channel}, ${touch.source}, ${touch.medium}, ${touch.campaign}, ${touch.term},
               ${touch.content}, ${touch.referrer}, ${touch.landingPage}, ${new Date(touch.occurredAt)})

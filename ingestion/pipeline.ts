@@ -5,7 +5,7 @@ import { pickTerritory } from '../domain/territory/territory.rules.js'
 import type { Prisma } from '../generated/prisma/client.js'
 import type { Db } from '../platform/database/prisma.js'
 import { DomainRuleError } from '../platform/errors.js'
-import { persistCapture, type PersistedLead } from './persist.js'
+import { CaptureRaceError, persistCapture, type PersistedLead } from './persist.js'
 import type { RuleCache } from './rules/active-rules.js'
 import type { Assessment, IngestionPolicy, StepContext } from './steps/assess.js'
 import { attributionStep } from './steps/attribution.step.js'
@@ -98,54 +98,64 @@ export function createIngestion(deps: IngestionDeps): Ingestion {
       const assessment = assess(capture, ctx)
       const scope = `${actor.id}:lead.capture`
       const hash = createHash('sha256').update(canonical(capture)).digest('hex')
-      return deps.db.$transaction(async (tx) => {
-        if (meta.idempotencyKey) {
-          // Claimed first: a concurrent retry with the same key waits here for this
-          // transaction, then reads its stored answer instead of writing a second lead.
-          const claimed = await tx.$queryRaw<{ key: string }[]>`
+      const attempt = () =>
+        deps.db.$transaction(async (tx): Promise<CaptureResult> => {
+          if (meta.idempotencyKey) {
+            // Claimed first: a concurrent retry with the same key waits here for this
+            // transaction, then reads its stored answer instead of writing a second lead.
+            const claimed = await tx.$queryRaw<{ key: string }[]>`
             INSERT INTO idempotency_key (scope, key, request_hash, status_code, response)
             VALUES (${scope}, ${meta.idempotencyKey}, ${hash}, 0, '{}'::jsonb)
             ON CONFLICT (scope, key) DO NOTHING RETURNING key`
-          if (claimed.length === 0) {
-            const earlier = await tx.idempotencyKey.findUniqueOrThrow({
-              where: { scope_key: { scope, key: meta.idempotencyKey } },
-            })
-            if (earlier.requestHash !== hash) {
-              throw new DomainRuleError(
-                'This Idempotency-Key was already used with a different request body.',
-                [
-                  {
-                    pointer: '/headers/idempotency-key',
-                    message: 'was already used with a different request body',
-                  },
-                ],
-              )
+            if (claimed.length === 0) {
+              const earlier = await tx.idempotencyKey.findUniqueOrThrow({
+                where: { scope_key: { scope, key: meta.idempotencyKey } },
+              })
+              if (earlier.requestHash !== hash) {
+                throw new DomainRuleError(
+                  'This Idempotency-Key was already used with a different request body.',
+                  [
+                    {
+                      pointer: '/headers/idempotency-key',
+                      message: 'was already used with a different request body',
+                    },
+                  ],
+                )
+              }
+              return { ...(earlier.response as unknown as CaptureResult), replayed: true }
             }
-            return { ...(earlier.response as unknown as CaptureResult), replayed: true }
           }
-        }
-        const persisted = await persistCapture(tx, {
-          assessment,
-          actor,
-          requestId: meta.requestId,
-          rules: ctx.rules,
-          policy: deps.policy,
-          rawPayload: meta.rawPayload,
-          now: ctx.now,
-        })
-        const result: CaptureResult = {
-          ...persisted,
-          createdAt: persisted.createdAt.toISOString(),
-          replayed: false,
-        }
-        if (meta.idempotencyKey) {
-          await tx.idempotencyKey.update({
-            where: { scope_key: { scope, key: meta.idempotencyKey } },
-            data: { statusCode: 202, response: result as unknown as Prisma.InputJsonValue },
+          const persisted = await persistCapture(tx, {
+            assessment,
+            actor,
+            requestId: meta.requestId,
+            rules: ctx.rules,
+            policy: deps.policy,
+            rawPayload: meta.rawPayload,
+            now: ctx.now,
           })
+          const result: CaptureResult = {
+            ...persisted,
+            createdAt: persisted.createdAt.toISOString(),
+            replayed: false,
+          }
+          if (meta.idempotencyKey) {
+            await tx.idempotencyKey.update({
+              where: { scope_key: { scope, key: meta.idempotencyKey } },
+              data: { statusCode: 202, response: result as unknown as Prisma.InputJsonValue },
+            })
+          }
+          return result
+        })
+      // A concurrent capture of the same person won the race for a match key: run again,
+      // and this time find its lead as the master. Bounded: each loss means a new master exists.
+      for (let tries = 1; ; tries++) {
+        try {
+          return await attempt()
+        } catch (err) {
+          if (!(err instanceof CaptureRaceError) || tries >= 5) throw err
         }
-        return result
-      })
+      }
     },
   }
 }
