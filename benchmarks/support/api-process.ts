@@ -21,19 +21,23 @@ export async function startApiProcess(options: {
   poolMax: number
 }): Promise<ApiProcess> {
   const [port, temporalPort] = await Promise.all([freePort(), freePort()])
-  const child = spawnServer(process.execPath, [...(process.env['API_NODE_ARGS']?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'api/server.ts'], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: options.databaseUrl,
-      DATABASE_POOL_MAX: String(options.poolMax),
-      TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      LOG_PRETTY: 'false',
+  const child = spawnServer(
+    process.execPath,
+    [...(process.env['API_NODE_ARGS']?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'api/server.ts'],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: options.databaseUrl,
+        DATABASE_POOL_MAX: String(options.poolMax),
+        TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        LOG_PRETTY: 'false',
+      },
     },
-  })
+  )
   let tail = ''
   const collect = (chunk: Buffer) => {
     tail = (tail + chunk.toString()).slice(-20_000)
