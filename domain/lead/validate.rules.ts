@@ -244,8 +244,14 @@ function phoneProblem(phone: string, region: string | null): string | null {
     : `The phone number is not a valid number for its country (${countryName(country)}): check the digits and the country code.`
 }
 
+/**
+ * Where a rule requires it, a capture must say what the person answered about consent.
+ * An explicit "no" is an answer: the lead is kept with consent denied and no marketing
+ * reaches them (someone asking for a quote may decline newsletters; GDPR Art. 6(1)(b)
+ * still lets us answer them). Only a capture with no consent evidence at all is refused.
+ */
 function consentProblem(draft: DraftLead, capture: LeadCapture, policy: ValidationPolicy): string | null {
-  if (capture.consent?.granted === true) return null
+  if (capture.consent !== undefined) return null
   // A lead without a country but with, say, a +49 number is as likely to be in the EU as
   // one that typed "Germany"; erring towards asking for consent is the safe side of GDPR.
   const country = draft.country ?? draft.phoneCountry
@@ -256,7 +262,5 @@ function consentProblem(draft: DraftLead, capture: LeadCapture, policy: Validati
         ? `for leads from the ${capture.channel.replace(/_/g, ' ')} channel`
         : null
   if (reason === null) return null
-  return capture.consent?.granted === false
-    ? `Marketing consent is required ${reason}, and the person declined it.`
-    : `Marketing consent is required ${reason}, and none was recorded with this lead.`
+  return `Marketing consent is required ${reason}, and none was recorded with this lead.`
 }

@@ -125,6 +125,15 @@ describe('a capture goes through every governance step', () => {
     expect(await ctx.database.db.outboxEvent.count()).toBe(0)
   })
 
+  it('keeps a lead who declined consent, with consent denied: a "no" is an answer, not missing evidence', async () => {
+    const declined = await captured({ email: 'jane@acme.co.uk', country: 'GB', consent: { granted: false } })
+    expect(declined.outcome).toBe('created')
+    expect((await detail(declined.id))['consent']).toMatchObject({ status: 'denied', channels: [] })
+    expect(
+      await ctx.database.db.consentRecord.count({ where: { leadId: declined.id, status: 'denied' } }),
+    ).toBe(1)
+  })
+
   it('quarantines likely spam: stored for review, no journey, no owner', async () => {
     const bot = await captured({
       email: 'test@example.com',

@@ -234,11 +234,6 @@ describe('consent', () => {
       'Marketing consent is required for leads in Germany, and none was recorded with this lead.',
     ],
     [
-      'declined by a lead in the UK',
-      { email: 'jane@acme.co.uk', country: 'United Kingdom', consent: { granted: false } },
-      'Marketing consent is required for leads in United Kingdom, and the person declined it.',
-    ],
-    [
       'missing for a lead in Norway (EEA)',
       { email: 'ola@example.no', country: 'Norway' },
       'Marketing consent is required for leads in Norway, and none was recorded with this lead.',
@@ -261,6 +256,10 @@ describe('consent', () => {
       { email: 'hans@example.de', country: 'DE', consent: WHATSAPP_ONLY },
     ],
     ['not needed in India', { email: 'asha@example.in', country: 'IN' }],
+    [
+      'declined by a lead in the UK: an answer, kept with consent denied',
+      { email: 'jane@acme.co.uk', country: 'United Kingdom', consent: { granted: false } },
+    ],
     [
       'not needed in the US, even when declined',
       { email: 'john@acme.com', country: 'US', consent: { granted: false } },
