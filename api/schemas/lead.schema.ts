@@ -266,8 +266,8 @@ export const ListLeadsQuery = Type.Object(
       Type.Enum(['NEW', 'CONTACTED', 'QUALIFIED', 'CONVERTED', 'DISQUALIFIED', 'RECYCLED']),
     ),
     channel: Type.Optional(Type.Enum([...LEAD_CHANNELS])),
-    ownerId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-    queue: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    ownerId: Type.Optional(Text(100)),
+    queue: Type.Optional(Text(100)),
     country: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$' })),
     isDuplicate: Type.Optional(Type.Boolean()),
     validationStatus: Type.Optional(Type.Enum(['valid', 'warnings', 'quarantined'])),
@@ -279,6 +279,7 @@ export const ListLeadsQuery = Type.Object(
       Type.String({
         minLength: 2,
         maxLength: 100,
+        pattern: NO_NUL,
         description: 'Case-insensitive search in name, email, phone and company.',
       }),
     ),

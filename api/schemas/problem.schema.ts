@@ -29,8 +29,13 @@ export type ProblemBody = Static<typeof Problem>
 
 export const ProblemRef = Type.Unsafe<ProblemBody>(Type.Ref('Problem'))
 
-/** The error responses every route declares. */
+const problemContent = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ProblemRef } },
+})
+
+/** The error responses every route declares, under the media type they are sent with. */
 export const problemResponses = {
-  '4xx': ProblemRef,
-  '5xx': ProblemRef,
+  '4xx': problemContent('The request was refused: see `code`, `detail` and `errors[]`.'),
+  '5xx': problemContent('The server could not complete the request; quote `instance` when reporting it.'),
 } as const

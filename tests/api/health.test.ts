@@ -156,6 +156,18 @@ describe('API description', () => {
     expect(Object.keys(doc.paths)).not.toContain('/v1/leads/')
   })
 
+  it('documents every error response as application/problem+json, the media type it is sent with', () => {
+    const errorResponses = Object.values(doc.paths).flatMap((ops) =>
+      Object.values(ops).flatMap((op) =>
+        Object.entries((op.responses ?? {}) as Record<string, { content?: Record<string, unknown> }>)
+          .filter(([status]) => /^[45]/.test(status) && status !== '503')
+          .map(([, r]) => Object.keys(r.content ?? {})),
+      ),
+    )
+    expect(errorResponses.length).toBeGreaterThan(10)
+    for (const types of errorResponses) expect(types).toEqual(['application/problem+json'])
+  })
+
   it('has a Problem schema in components with the RFC 9457 members', () => {
     const problem = doc.components?.schemas?.['Problem']
     expect(problem, JSON.stringify(Object.keys(doc.components?.schemas ?? {}))).toBeDefined()

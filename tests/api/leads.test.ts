@@ -772,3 +772,12 @@ describe('unknown routes', () => {
     await expectNothingWritten()
   })
 })
+
+describe('list query strings', () => {
+  it('refuses a NUL character in a search with a 400, not a database error', async () => {
+    const res = await ctx.app.inject({ method: 'GET', url: '/v1/leads?q=a%00b' })
+    expect(res.statusCode).toBe(400)
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/)
+    expect(res.json().errors).toEqual([expect.objectContaining({ pointer: '/querystring/q' })])
+  })
+})

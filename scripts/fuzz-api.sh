@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Fuzzes the API from its own OpenAPI document with schemathesis, against the real hub
+# (`npm run dev` on a throwaway data folder and free ports). Fails on any server error or
+# any answer (status, media type, body) the document does not describe.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+venv=.tools/fuzz-venv
+if [ ! -x "$venv/bin/schemathesis" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check schemathesis==4.32.5
+fi
+
+free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+data=$(mktemp -d /tmp/leadwire-fuzz-XXXXXX)
+api=$(free_port)
+export DATA_DIR="$data" PORT="$api" EMBEDDED_PG_PORT="$(free_port)" TEMPORAL_DEV_PORT="$(free_port)" \
+  TEMPORAL_UI_PORT="$(free_port)" LOG_LEVEL=error LOG_PRETTY=false DATABASE_URL= TEMPORAL_ADDRESS=
+# Job control: the hub gets its own process group, so one signal reaches npm and node alike.
+set -m
+npm run dev >"$data/dev.log" 2>&1 &
+hub=$!
+set +m
+stop() {
+  kill -TERM -- "-$hub" 2>/dev/null || true
+  # npm exits before node has stopped PostgreSQL and Temporal: wait for everything on $data.
+  for _ in $(seq 1 150); do pgrep -f "$data" >/dev/null || break; sleep 0.2; done
+  pkill -KILL -f "$data" 2>/dev/null || true
+  rm -rf "$data"
+}
+trap stop EXIT
+
+for _ in $(seq 1 300); do
+  curl -sf "http://127.0.0.1:$api/ready" >/dev/null && break
+  sleep 0.2
+done
+curl -sf "http://127.0.0.1:$api/ready" >/dev/null || { cat "$data/dev.log"; exit 1; }
+
+"$venv/bin/schemathesis" run "http://127.0.0.1:$api/openapi.json" \
+  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+  --max-examples "${FUZZ_EXAMPLES:-100}" --request-timeout 10 --seed 42 --no-color
