@@ -224,6 +224,9 @@ async function insertLeadClaimingKeys(
  * empty master fields filled, the capture counted as engagement, the master rescored.
  */
 async function foldIntoMaster(tx: Tx, masterId: string, a: Assessment, rules: ActiveRules, actor: Actor) {
+  // Locked: concurrent captures of one person each add to the same counters, and a plain
+  // read-modify-write would lose all but one of those increments.
+  await tx.$queryRaw`SELECT id FROM lead WHERE id = ${masterId}::uuid FOR UPDATE`
   const master = await tx.lead.findUniqueOrThrow({ where: { id: masterId } })
   const asDraft = {
     ...master,

@@ -195,6 +195,9 @@ describe('duplicates', () => {
     )
     expect(await ctx.database.db.lead.count({ where: { isDuplicate: false } })).toBe(1)
     expect(await ctx.database.db.outboxEvent.count()).toBe(1)
+    // Every repeat counted on the master, none lost to a concurrent read-modify-write.
+    const master = await ctx.database.db.lead.findUniqueOrThrow({ where: { id: masters[0]!.id } })
+    expect(master.engagement).toEqual({ webVisit: 19 })
   })
 
   it('lists name + company look-alikes as possible duplicates and links near-identical ones', async () => {
