@@ -114,7 +114,7 @@ export async function listLeads(db: Db, q: ListLeadsQuery) {
 export async function getLeadDetail(db: Db, id: string) {
   const lead = await db.lead.findUnique({ where: { id } })
   if (!lead) throw new NotFoundError('lead', id)
-  const [duplicates, touches] = await Promise.all([
+  const [duplicates, touches, dedupe] = await Promise.all([
     db.lead.findMany({
       where: { duplicateOfId: id },
       select: { id: true, channel: true, createdAt: true, duplicateReason: true },
@@ -125,7 +125,17 @@ export async function getLeadDetail(db: Db, id: string) {
       where: { OR: [{ leadId: id }, { lead: { duplicateOfId: id } }] },
       orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
     }),
+    db.leadDecision.findFirst({
+      where: { leadId: id, kind: 'dedupe' },
+      orderBy: { id: 'desc' },
+      select: { outcome: true },
+    }),
   ])
+  // Look-alikes the dedupe step found but did not link: for someone to merge or dismiss.
+  const suggested = (
+    (dedupe?.outcome as { possibleDuplicates?: { id: string; similarity: number }[] } | undefined)
+      ?.possibleDuplicates ?? []
+  ).filter((p) => p.id !== lead.duplicateOfId)
   const ledger: Touch[] = touches.map((t) => ({
     channel: t.channel as Touch['channel'],
     source: t.source,
@@ -195,6 +205,10 @@ export async function getLeadDetail(db: Db, id: string) {
       channel: d.channel,
       createdAt: d.createdAt.toISOString(),
       reason: d.duplicateReason,
+    })),
+    possibleDuplicates: suggested.map((p) => ({
+      id: p.id,
+      similarity: Math.round(p.similarity * 1000) / 1000,
     })),
     duplicateReason: lead.duplicateReason,
     createdBy: lead.createdBy,

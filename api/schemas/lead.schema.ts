@@ -249,6 +249,15 @@ export const Lead = Type.Object(
         reason: Type.Unknown(),
       }),
     ),
+    possibleDuplicates: Type.Array(
+      Type.Object({
+        id: Type.String({ format: 'uuid' }),
+        similarity: Type.Number({ minimum: 0, maximum: 1 }),
+      }),
+      {
+        description: 'Name + company look-alikes found at capture but not linked: merge them or leave them.',
+      },
+    ),
     duplicateReason: Type.Unknown(),
     createdBy: Type.String(),
     updatedBy: Type.String(),

@@ -679,6 +679,7 @@ describe('GET /v1/leads/:id', () => {
       },
       attribution: { firstTouch, lastTouch: firstTouch, touches: 1 },
       duplicates: [],
+      possibleDuplicates: [],
       duplicateReason: null,
       createdBy: 'api:anonymous',
       updatedBy: 'api:anonymous',

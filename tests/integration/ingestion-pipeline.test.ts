@@ -215,6 +215,16 @@ describe('duplicates', () => {
     expect(check.statusCode).toBe(200)
     expect(check.json().matches).toEqual([expect.objectContaining({ leadId: a.id, kind: 'fuzzy' })])
     expect(check.json().matches[0].similarity).toBeGreaterThan(0.6)
+    // Captured with a look-alike name at the same company: listed on the lead, not linked.
+    const alike = await captured({
+      firstName: 'Rajesh',
+      lastName: 'Kumaar',
+      company: 'Infosys',
+      email: 'rk@other.example',
+    })
+    expect(alike.outcome).toBe('created')
+    const alikeDetail = await detail(alike.id)
+    expect(alikeDetail['possibleDuplicates']).toEqual([{ id: a.id, similarity: expect.any(Number) }])
     // Same name and company, new contact details: linked by the fuzzy link threshold (0.9).
     const b = await captured({
       firstName: 'rajesh',
