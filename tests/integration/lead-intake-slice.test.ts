@@ -130,6 +130,40 @@ describe('a lead posted to the API starts its journey through the outbox', () =>
     }
   })
 
+  it('wakes on NOTIFY: a new lead is relayed at once, not at the next poll', async () => {
+    const taskQueue = uniqueTaskQueue('notify')
+    // A poll interval of a minute: only the outbox trigger's NOTIFY can explain a quick hand-over.
+    const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, OUTBOX_POLL_INTERVAL_MS: '60000' })
+    const { client, connection } = testTemporalClient(config)
+    const relay = new OutboxRelay({
+      ...relaySettings(config),
+      db: database.db,
+      databaseUrl: database.url,
+      dispatch: { temporal: client, taskQueue },
+      log: silentLog,
+    })
+    const app = await buildTestApp({ config, db: database.db })
+    await relay.start()
+    try {
+      await new Promise((r) => setTimeout(r, 200)) // the relay's first (empty) round is over
+      const lead = await postLead(app, { email: 'notify@relay.example' })
+      const t0 = Date.now()
+      await waitFor(
+        async () =>
+          (await database.db.outboxEvent.findFirstOrThrow({ where: { aggregateId: lead.id } }))
+            .dispatchedAt !== null,
+        5_000,
+        'the relay to wake on NOTIFY',
+      )
+      expect(Date.now() - t0).toBeLessThan(5_000)
+      await client.workflow.getHandle(`lead/${lead.id}`).terminate('test done')
+    } finally {
+      await relay.stop()
+      await app.close()
+      await connection.close()
+    }
+  })
+
   it('accepts leads while Temporal is down and starts each journey exactly once when it is back', async () => {
     const port = await freePort()
     const address = `127.0.0.1:${port}`
