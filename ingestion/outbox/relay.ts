@@ -50,9 +50,15 @@ export function retryDelayMs(attempts: number, maxBackoffMs: number): number {
 export class OutboxRelay {
   private running = false
   private wake: (() => void) | undefined
+  /** True while a LISTEN session is open (for health output and tests). */
+  get listening(): boolean {
+    return this.listener !== undefined
+  }
+
   /** A notification arrived while a round was running: go again without sleeping. */
   private notified = false
   private listener: pg.Client | undefined
+  private relistenTimer: NodeJS.Timeout | undefined
   private loop: Promise<void> | undefined
 
   constructor(private readonly options: RelayOptions) {}
@@ -103,29 +109,56 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     this.running = false
+    clearTimeout(this.relistenTimer)
     this.wake?.()
     await this.loop
-    await this.listener?.end().catch(() => undefined)
+    const listener = this.listener
     this.listener = undefined
+    await listener?.end().catch(() => undefined)
   }
 
-  private async listen(): Promise<void> {
+  /**
+   * Holds a LISTEN session for the outbox trigger's notifications. When it drops (a database
+   * restart, a failover), polling carries on and the session is re-opened with backoff; a
+   * notification missed meanwhile is caught by the next poll, and the wake after a reconnect
+   * catches anything that arrived in between.
+   */
+  private async listen(attempt = 0): Promise<void> {
+    if (!this.running) return
     const client = new pg.Client({ connectionString: this.options.databaseUrl })
+    let lost = false
+    const relisten = (reason: string) => {
+      if (lost) return
+      lost = true
+      if (this.listener === client) this.listener = undefined
+      client.end().catch(() => undefined)
+      if (!this.running) return
+      const delay = Math.min(30_000, 500 * 2 ** attempt)
+      this.options.log.warn(
+        { reason, retryInMs: delay },
+        'outbox LISTEN session lost; polling until it is back',
+      )
+      this.relistenTimer = setTimeout(() => void this.listen(Math.min(attempt + 1, 6)), delay)
+    }
     client.on('notification', () => {
       this.notified = true
       this.wake?.()
     })
-    client.on('error', (err) => {
-      // Polling carries on; the next start() or process restart re-listens.
-      this.options.log.warn({ err: err.message }, 'outbox LISTEN connection lost; falling back to polling')
-    })
+    client.on('error', (err) => relisten(err.message))
+    client.on('end', () => relisten('connection ended'))
     try {
       await client.connect()
       await client.query('LISTEN outbox_event')
+      if (!this.running || lost) {
+        await client.end().catch(() => undefined)
+        return
+      }
       this.listener = client
+      // Events may have arrived while the session was down: look now.
+      this.notified = true
+      this.wake?.()
     } catch (err) {
-      this.options.log.warn({ err: (err as Error).message }, 'outbox LISTEN unavailable; polling only')
-      await client.end().catch(() => undefined)
+      relisten((err as Error).message)
     }
   }
 

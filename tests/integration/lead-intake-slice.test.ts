@@ -157,6 +157,23 @@ describe('a lead posted to the API starts its journey through the outbox', () =>
       )
       expect(Date.now() - t0).toBeLessThan(5_000)
       await client.workflow.getHandle(`lead/${lead.id}`).terminate('test done')
+
+      // The LISTEN session dies (a database restart, a failover): the relay opens a new one.
+      const killed = await database.db.$queryRaw<{ killed: boolean }[]>`
+        SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity
+         WHERE datname = current_database() AND query = 'LISTEN outbox_event'`
+      expect(killed).toEqual([{ killed: true }])
+      await waitFor(async () => !relay.listening, 5_000, 'the relay to notice its LISTEN session is gone')
+      await waitFor(async () => relay.listening, 10_000, 'the relay to listen again')
+      const after = await postLead(app, { email: 'relisten@relay.example' })
+      await waitFor(
+        async () =>
+          (await database.db.outboxEvent.findFirstOrThrow({ where: { aggregateId: after.id } }))
+            .dispatchedAt !== null,
+        5_000,
+        'the relay to wake on NOTIFY after re-listening',
+      )
+      await client.workflow.getHandle(`lead/${after.id}`).terminate('test done')
     } finally {
       await relay.stop()
       await app.close()
