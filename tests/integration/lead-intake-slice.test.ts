@@ -1,4 +1,6 @@
+import type { Client } from '@temporalio/client'
 import type { FastifyInstance } from 'fastify'
+import type { Config } from '../../platform/config.js'
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
 import { OutboxRelay, relaySettings } from '../../ingestion/outbox/relay.js'
 import { freePort, waitFor } from '../../platform/process/child-process.js'
@@ -26,6 +28,17 @@ afterAll(async () => {
 afterEach(async () => {
   await truncateAll(database.db)
 })
+
+/** A relay on this file's database, handing events to `client` on the config's task queue. */
+function relayFor(config: Config, client: Client): OutboxRelay {
+  return new OutboxRelay({
+    ...relaySettings(config),
+    db: database.db,
+    databaseUrl: database.url,
+    dispatch: { temporal: client, taskQueue: config.TEMPORAL_TASK_QUEUE },
+    log: silentLog,
+  })
+}
 
 async function postLead(app: FastifyInstance, body: Record<string, unknown>, requestId?: string) {
   const res = await app.inject({
@@ -135,13 +148,7 @@ describe('a lead posted to the API starts its journey through the outbox', () =>
     // A poll interval of a minute: only the outbox trigger's NOTIFY can explain a quick hand-over.
     const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, OUTBOX_POLL_INTERVAL_MS: '60000' })
     const { client, connection } = testTemporalClient(config)
-    const relay = new OutboxRelay({
-      ...relaySettings(config),
-      db: database.db,
-      databaseUrl: database.url,
-      dispatch: { temporal: client, taskQueue },
-      log: silentLog,
-    })
+    const relay = relayFor(config, client)
     const app = await buildTestApp({ config, db: database.db })
     await relay.start()
     try {
@@ -191,13 +198,7 @@ describe('a lead posted to the API starts its journey through the outbox', () =>
       OUTBOX_DISPATCH_TIMEOUT_MS: '1000',
     })
     const { client, connection } = testTemporalClient(config, address)
-    const relay = new OutboxRelay({
-      ...relaySettings(config),
-      db: database.db,
-      databaseUrl: database.url,
-      dispatch: { temporal: client, taskQueue },
-      log: silentLog,
-    })
+    const relay = relayFor(config, client)
     const app = await buildTestApp({ config, db: database.db, temporalAddress: address })
     let server: DevServer | undefined
     let worker: TestWorker | undefined
@@ -284,16 +285,7 @@ describe('a lead posted to the API starts its journey through the outbox', () =>
     const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, OUTBOX_BATCH_SIZE: '7' })
     const app = await buildTestApp({ config, db: database.db })
     const { client, connection } = testTemporalClient(config)
-    const relays = [1, 2, 3].map(
-      () =>
-        new OutboxRelay({
-          ...relaySettings(config),
-          db: database.db,
-          databaseUrl: database.url,
-          dispatch: { temporal: client, taskQueue },
-          log: silentLog,
-        }),
-    )
+    const relays = [1, 2, 3].map(() => relayFor(config, client))
     try {
       const leads = await Promise.all(
         Array.from({ length: 40 }, (_, i) =>
