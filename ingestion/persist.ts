@@ -30,21 +30,46 @@ interface DuplicateMatch {
 }
 
 /**
- * The master that already owns one of the capture's exact match keys (oldest first), if any.
- * A read before the insert, so a new lead is written once with its final placement; the
- * claim in insertLeadClaimingKeys is what enforces one master per person.
+ * Who this capture may duplicate, in one round trip: the master that already owns one of
+ * its exact match keys (oldest first); failing that, masters of the same company (the
+ * blocking key) whose name + company look alike by pg_trgm similarity, best first. One
+ * indexed equality narrows the fuzzy comparison to a handful of rows, so its cost does not
+ * grow with the table. This is a read before the insert, so a new lead is written once
+ * with its final placement; the key claim in insertLeadClaimingKeys is what enforces one
+ * master per person.
  */
-async function existingMaster(tx: Tx, keys: string[]): Promise<DuplicateMatch | null> {
-  if (keys.length === 0) return null
-  const owners = await tx.$queryRaw<{ key: string; lead_id: string }[]>`
-    SELECT m.key, m.lead_id FROM lead_match_key m JOIN lead l ON l.id = m.lead_id
-     WHERE m.key = ANY(${keys}::text[])
-     ORDER BY l.created_at, l.id LIMIT 1`
-  const first = owners[0]
-  if (!first) return null
+async function findMatches(
+  tx: Tx,
+  a: Pick<Assessment, 'matchKeys' | 'fuzzyKey' | 'companyKey'>,
+  threshold: number,
+): Promise<{ exact: DuplicateMatch | null; fuzzy: { id: string; similarity: number }[] }> {
+  const rows = await tx.$queryRaw<
+    { kind: 'exact' | 'fuzzy'; key: string | null; id: string; similarity: number }[]
+  >`
+    WITH exact AS (
+      SELECT m.key, m.lead_id FROM lead_match_key m JOIN lead l ON l.id = m.lead_id
+       WHERE m.key = ANY(${a.matchKeys}::text[])
+       ORDER BY l.created_at, l.id LIMIT 1
+    ), fuzzy AS (
+      SELECT id, similarity FROM (
+        SELECT id, created_at, similarity(fuzzy_key, ${a.fuzzyKey ?? ''})::float8 AS similarity FROM lead
+         WHERE company_key = ${a.companyKey} AND NOT is_duplicate AND ${a.fuzzyKey !== null}
+      ) c
+      WHERE similarity >= ${threshold} AND NOT EXISTS (SELECT 1 FROM exact)
+      ORDER BY similarity DESC, created_at LIMIT 5
+    )
+    SELECT 'exact' AS kind, key, lead_id AS id, 1::float8 AS similarity FROM exact
+    UNION ALL
+    SELECT 'fuzzy', NULL, id, similarity FROM fuzzy`
+  const exact = rows.find((r) => r.kind === 'exact')
   return {
-    masterId: first.lead_id,
-    reason: { kind: first.key.startsWith('email:') ? 'email' : 'phone', key: first.key },
+    exact: exact
+      ? {
+          masterId: exact.id,
+          reason: { kind: exact.key!.startsWith('email:') ? 'email' : 'phone', key: exact.key! },
+        }
+      : null,
+    fuzzy: rows.filter((r) => r.kind === 'fuzzy').map((r) => ({ id: r.id, similarity: r.similarity })),
   }
 }
 
@@ -54,26 +79,6 @@ async function existingMaster(tx: Tx, keys: string[]): Promise<DuplicateMatch | 
  */
 export class CaptureRaceError extends Error {
   override name = 'CaptureRaceError'
-}
-
-/**
- * Masters of the same company (the blocking key) whose name + company look alike, by
- * pg_trgm similarity, best first. One indexed equality narrows the comparison to a handful
- * of rows, so the cost does not grow with the size of the table.
- */
-async function fuzzyCandidates(
-  tx: Tx,
-  leadId: string,
-  keys: { fuzzyKey: string; companyKey: string },
-  threshold: number,
-): Promise<{ id: string; similarity: number }[]> {
-  return tx.$queryRaw<{ id: string; similarity: number }[]>`
-    SELECT id, similarity FROM (
-      SELECT id, created_at, similarity(fuzzy_key, ${keys.fuzzyKey})::float8 AS similarity FROM lead
-       WHERE company_key = ${keys.companyKey} AND NOT is_duplicate AND id <> ${leadId}::uuid
-    ) c
-    WHERE similarity >= ${threshold}
-    ORDER BY similarity DESC, created_at LIMIT 5`
 }
 
 /**
@@ -271,22 +276,12 @@ export async function persistCapture(tx: Tx, input: PersistInput): Promise<Persi
   const { assessment: a, actor, rules, policy } = input
   const id = uuidv7() // time-ordered: inserts stay at the right edge of the primary-key index
   const now = a.draft.receivedAt
-  let duplicate = await existingMaster(tx, a.matchKeys)
-  let possibleDuplicates: { id: string; similarity: number }[] = []
-  if (!duplicate && a.fuzzyKey && a.companyKey) {
-    possibleDuplicates = await fuzzyCandidates(
-      tx,
-      id,
-      { fuzzyKey: a.fuzzyKey, companyKey: a.companyKey },
-      policy.fuzzySuggestThreshold,
-    )
-    const best = possibleDuplicates[0]
-    if (best && best.similarity >= policy.fuzzyLinkThreshold) {
-      duplicate = {
-        masterId: best.id,
-        reason: { kind: 'fuzzy', key: a.fuzzyKey, similarity: best.similarity },
-      }
-    }
+  const matches = await findMatches(tx, a, policy.fuzzySuggestThreshold)
+  let duplicate = matches.exact
+  const possibleDuplicates = matches.fuzzy
+  const best = possibleDuplicates[0]
+  if (!duplicate && a.fuzzyKey && best && best.similarity >= policy.fuzzyLinkThreshold) {
+    duplicate = { masterId: best.id, reason: { kind: 'fuzzy', key: a.fuzzyKey, similarity: best.similarity } }
   }
 
   let assignment: AssignmentDecision | null = null
