@@ -2,7 +2,7 @@ import { companyBlockKey, fuzzyKey, matchKeys, trigramSimilarity } from '../doma
 import { mergeLeads } from '../domain/dedupe/merge.rules.js'
 import type { DraftLead } from '../domain/lead/draft-lead.js'
 import type { Actor, LeadCapture } from '../domain/lead/lead-capture.js'
-import { normaliseCapture } from '../domain/lead/normalise.rules.js'
+import { isFreeEmailDomain, normaliseCapture } from '../domain/lead/normalise.rules.js'
 import { validateLead } from '../domain/lead/validate.rules.js'
 import { scoreLead } from '../domain/scoring/score.rules.js'
 import type { EngagementEvent } from '../domain/scoring/scoring-rules.js'
@@ -29,7 +29,8 @@ export function rowToDraft(l: LeadRow): DraftLead {
     lastName: l.lastName,
     email: l.email,
     emailDomain: l.emailDomain,
-    freeEmail: false,
+    // Derived, not stored: the domain says whether anyone can sign up for the mailbox.
+    freeEmail: isFreeEmailDomain(l.emailDomain),
     phone: l.phone,
     phoneCountry: l.phoneCountry,
     phoneType: null,

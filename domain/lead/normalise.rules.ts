@@ -57,6 +57,11 @@ export const FREE_EMAIL_DOMAINS = [
 
 const FREE_EMAIL_SET: ReadonlySet<string> = new Set(FREE_EMAIL_DOMAINS)
 
+/** True for mailbox providers anyone can sign up to: their domain says nothing about the company. */
+export function isFreeEmailDomain(domain: string | null): boolean {
+  return domain !== null && FREE_EMAIL_SET.has(domain)
+}
+
 // Built on first use: the package's own isDisposableEmailDomain() rebuilds a Set of ~9,000
 // domains on every call.
 let disposableDomains: ReadonlySet<string> | undefined
@@ -91,7 +96,7 @@ export function normaliseCapture(
   const email = normaliseEmail(capture.email)
   const at = email === null ? -1 : email.lastIndexOf('@')
   const emailDomain = email === null || at < 0 ? null : getDomain(email.slice(at + 1))
-  const freeEmail = emailDomain !== null && FREE_EMAIL_SET.has(emailDomain)
+  const freeEmail = isFreeEmailDomain(emailDomain)
   const site = normaliseWebsite(capture.website)
 
   return {

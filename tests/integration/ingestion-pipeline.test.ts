@@ -416,6 +416,22 @@ describe('listing and editing', () => {
     expect(res.json()).toMatchObject({ leadId: master.id, engagement: { emailClick: 1, eventAttended: 1 } })
     expect(res.json().score).toBeGreaterThan(before)
     expect((await detail(master.id))['score']).toBe(res.json().score)
+    // A lead at a free-mail provider keeps its free-email rule when it is rescored later.
+    const free = await captured({ email: 'someone@gmail.com', title: 'CEO' })
+    const freeBefore = await detail(free.id)
+    expect(freeBefore.scoring.breakdown).toEqual(
+      expect.arrayContaining([expect.objectContaining({ ruleId: 'free-email' })]),
+    )
+    const rescored = await ctx.app.inject({
+      method: 'POST',
+      url: `/v1/leads/${free.id}/engagement`,
+      payload: { event: 'webVisit' },
+    })
+    expect(rescored.statusCode).toBe(200)
+    const freeAfter = await detail(free.id)
+    expect(freeAfter.scoring.breakdown).toEqual(
+      expect.arrayContaining([expect.objectContaining({ ruleId: 'free-email' })]),
+    )
     const unknown = await ctx.app.inject({
       method: 'POST',
       url: `/v1/leads/${master.id}/engagement`,
