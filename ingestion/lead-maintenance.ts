@@ -2,64 +2,20 @@ import { companyBlockKey, fuzzyKey, matchKeys, trigramSimilarity } from '../doma
 import { mergeLeads } from '../domain/dedupe/merge.rules.js'
 import type { DraftLead } from '../domain/lead/draft-lead.js'
 import type { Actor, LeadCapture } from '../domain/lead/lead-capture.js'
-import { isFreeEmailDomain, normaliseCapture } from '../domain/lead/normalise.rules.js'
+import { normaliseCapture } from '../domain/lead/normalise.rules.js'
 import { validateLead } from '../domain/lead/validate.rules.js'
 import { scoreLead } from '../domain/scoring/score.rules.js'
 import type { EngagementEvent } from '../domain/scoring/scoring-rules.js'
 import type { Prisma } from '../generated/prisma/client.js'
-import type { Db, Tx } from '../platform/database/prisma.js'
+import type { Db } from '../platform/database/prisma.js'
 import { ConflictError, DomainRuleError, NotFoundError } from '../platform/errors.js'
 import { applyScore } from './apply-score.js'
+import { lockLeads, OPEN_STATUSES, rowToDraft, type LeadRow } from './lead-rows.js'
 import { enqueue } from './outbox/outbox.repository.js'
 import type { RuleCache } from './rules/active-rules.js'
 import type { IngestionPolicy } from './steps/assess.js'
 
-type LeadRow = Prisma.LeadGetPayload<object>
 const json = (v: unknown) => v as Prisma.InputJsonValue
-/** Statuses that count against an owner's capacity. */
-const OPEN = new Set<string>(['NEW', 'CONTACTED', 'QUALIFIED'])
-
-/** A stored lead in the shape the domain rules take. */
-export function rowToDraft(l: LeadRow): DraftLead {
-  return {
-    channel: l.channel as DraftLead['channel'],
-    receivedAt: l.createdAt.toISOString(),
-    externalId: null,
-    firstName: l.firstName,
-    lastName: l.lastName,
-    email: l.email,
-    emailDomain: l.emailDomain,
-    // Derived, not stored: the domain says whether anyone can sign up for the mailbox.
-    freeEmail: isFreeEmailDomain(l.emailDomain),
-    phone: l.phone,
-    phoneCountry: l.phoneCountry,
-    phoneType: null,
-    company: l.company,
-    title: l.title,
-    website: l.website,
-    companyDomain: l.companyDomain,
-    industry: l.industry,
-    companySize: l.companySize as DraftLead['companySize'],
-    annualRevenue: l.annualRevenue === null ? null : Number(l.annualRevenue),
-    currency: l.currency,
-    country: l.country,
-    state: l.state,
-    city: l.city,
-    budget: l.budget,
-    authority: l.authority,
-    need: l.need,
-    timeline: l.timeline,
-    honeypot: null,
-  }
-}
-
-async function lockLeads(tx: Tx, ids: string[]): Promise<Map<string, LeadRow>> {
-  // Lock in id order so two merges touching the same pair cannot deadlock.
-  const sorted = [...new Set(ids)].sort()
-  await tx.$queryRaw`SELECT id FROM lead WHERE id = ANY(${sorted}::uuid[]) ORDER BY id FOR UPDATE`
-  const rows = await tx.lead.findMany({ where: { id: { in: sorted } } })
-  return new Map(rows.map((r) => [r.id, r]))
-}
 
 export interface LeadMaintenanceDeps {
   db: Db
@@ -71,16 +27,6 @@ export interface LeadMaintenanceDeps {
 /** Manual dedupe decisions and edits: each one transactional and recorded as a decision. */
 export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
   const clock = deps.clock ?? (() => new Date())
-
-  async function rescore(
-    tx: Tx,
-    lead: LeadRow,
-    patch: Partial<DraftLead>,
-    engagement: Record<string, number>,
-  ) {
-    const rules = await deps.rules.get()
-    return scoreLead({ lead: { ...rowToDraft(lead), ...patch }, engagement }, rules.scoring)
-  }
 
   return {
     /**
@@ -111,11 +57,12 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
         for (const [event, n] of Object.entries(duplicate.engagement as Record<string, number>)) {
           engagement[event] = (engagement[event] ?? 0) + n
         }
-        const score = await rescore(tx, master, patch as Partial<DraftLead>, engagement)
+        const scoredLead = { ...rowToDraft(master), ...(patch as Partial<DraftLead>) }
+        const score = scoreLead({ lead: scoredLead, engagement }, (await deps.rules.get()).scoring)
         await applyScore(tx, {
           leadId: masterId,
           score,
-          scoredLead: { ...rowToDraft(master), ...(patch as Partial<DraftLead>) },
+          scoredLead,
           engagement,
           cause: `merge of ${duplicateId}`,
           actorId: actor.id,
@@ -133,7 +80,7 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
         })
         await tx.lead.updateMany({ where: { duplicateOfId: duplicateId }, data: { duplicateOfId: masterId } })
         await tx.leadMatchKey.updateMany({ where: { leadId: duplicateId }, data: { leadId: masterId } })
-        if (duplicate.ownerId && OPEN.has(duplicate.status) && !duplicate.isDuplicate) {
+        if (duplicate.ownerId && OPEN_STATUSES.has(duplicate.status) && !duplicate.isDuplicate) {
           await tx.$executeRaw`UPDATE app_user SET open_leads = GREATEST(open_leads - 1, 0) WHERE id = ${duplicate.ownerId}`
         }
         await tx.leadDecision.create({
@@ -248,8 +195,8 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
           },
         })
         // Capacity counts open leads: closing or reopening one moves its owner's load in this transaction.
-        const wasOpen = OPEN.has(lead.status)
-        const isOpen = OPEN.has(updated.status)
+        const wasOpen = OPEN_STATUSES.has(lead.status)
+        const isOpen = OPEN_STATUSES.has(updated.status)
         if (lead.ownerId && !lead.isDuplicate && wasOpen !== isOpen) {
           await tx.$executeRaw`UPDATE app_user SET open_leads = GREATEST(open_leads + ${isOpen ? 1 : -1}, 0) WHERE id = ${lead.ownerId}`
         }
@@ -293,9 +240,14 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
       )
       const keys = matchKeys(draft)
       const exact = keys.length ? await deps.db.leadMatchKey.findMany({ where: { key: { in: keys } } }) : []
-      const matches = exact.map((m) => ({
+      const matches: {
+        leadId: string
+        kind: 'email' | 'phone' | 'fuzzy'
+        key: string
+        similarity: number
+      }[] = exact.map((m) => ({
         leadId: m.leadId,
-        kind: m.key.startsWith('email:') ? ('email' as const) : ('phone' as const),
+        kind: m.key.startsWith('email:') ? 'email' : 'phone',
         key: m.key,
         similarity: 1,
       }))
@@ -313,7 +265,7 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
           if (matches.some((m) => m.leadId === f.id)) continue
           matches.push({
             leadId: f.id,
-            kind: 'fuzzy' as never,
+            kind: 'fuzzy',
             key: fk,
             similarity: Math.round(trigramSimilarity(fk, f.fuzzy_key) * 1000) / 1000,
           })

@@ -8,6 +8,7 @@ import { scoreLead } from '../domain/scoring/score.rules.js'
 import { Prisma } from '../generated/prisma/client.js'
 import type { Tx } from '../platform/database/prisma.js'
 import { applyScore } from './apply-score.js'
+import { lockLeads, rowToDraft } from './lead-rows.js'
 import type { Assessment, IngestionPolicy } from './steps/assess.js'
 import type { ActiveRules } from './rules/active-rules.js'
 
@@ -229,19 +230,13 @@ async function insertLeadClaimingKeys(
  * empty master fields filled, the capture counted as engagement, the master rescored.
  */
 async function foldIntoMaster(tx: Tx, masterId: string, a: Assessment, rules: ActiveRules, actor: Actor) {
-  // Locked: concurrent captures of one person each add to the same counters, and a plain
-  // read-modify-write would lose all but one of those increments.
-  await tx.$queryRaw`SELECT id FROM lead WHERE id = ${masterId}::uuid FOR UPDATE`
-  const master = await tx.lead.findUniqueOrThrow({ where: { id: masterId } })
-  const asDraft = {
-    ...master,
-    annualRevenue: master.annualRevenue === null ? null : Number(master.annualRevenue),
-  }
-  const { patch } = mergeLeads(asDraft as never, { ...a.draft } as never)
+  const master = (await lockLeads(tx, [masterId])).get(masterId)
+  if (!master) throw new Error(`master lead ${masterId} vanished during the capture`)
+  const { patch } = mergeLeads(rowToDraft(master), a.draft)
   const engagement = { ...(master.engagement as Record<string, number>) }
   const event = engagementEventForCapture(a.draft.channel)
   engagement[event] = (engagement[event] ?? 0) + 1
-  const merged = { ...a.draft, ...asDraft, ...(patch as object) } as typeof a.draft
+  const merged = { ...rowToDraft(master), ...patch }
   const score = scoreLead({ lead: merged, engagement }, rules.scoring)
   await applyScore(tx, {
     leadId: masterId,
@@ -253,7 +248,7 @@ async function foldIntoMaster(tx: Tx, masterId: string, a: Assessment, rules: Ac
     at: new Date(a.draft.receivedAt),
     changes: patch as Prisma.LeadUpdateInput,
   })
-  return score
+  return { score: score.score, ownerId: master.ownerId, queue: master.queue }
 }
 
 export interface PersistInput {
@@ -290,12 +285,8 @@ export async function persistCapture(tx: Tx, input: PersistInput): Promise<Persi
   let placement: { ownerId: string | null; queue: string | null; reason: string; assignedAt: Date | null }
   if (duplicate) {
     outcome = 'duplicate'
-    const masterResult = await foldIntoMaster(tx, duplicate.masterId, a, rules, actor)
-    masterScore = masterResult.score
-    const master = await tx.lead.findUniqueOrThrow({
-      where: { id: duplicate.masterId },
-      select: { ownerId: true, queue: true },
-    })
+    const master = await foldIntoMaster(tx, duplicate.masterId, a, rules, actor)
+    masterScore = master.score
     placement = {
       ownerId: master.ownerId,
       queue: master.queue,

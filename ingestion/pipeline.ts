@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto'
 import { companyBlockKey, fuzzyKey, matchKeys } from '../domain/dedupe/match-keys.rules.js'
 import type { Actor, LeadCapture } from '../domain/lead/lead-capture.js'
 import { pickTerritory } from '../domain/territory/territory.rules.js'
-import type { Prisma } from '../generated/prisma/client.js'
 import type { Db } from '../platform/database/prisma.js'
-import { DomainRuleError } from '../platform/errors.js'
+import { claimIdempotencyKey } from './idempotency.js'
 import { CaptureRaceError, persistCapture, type PersistedLead } from './persist.js'
 import type { RuleCache } from './rules/active-rules.js'
 import type { Assessment, IngestionPolicy, StepContext } from './steps/assess.js'
@@ -32,8 +30,6 @@ export interface CaptureResult extends Omit<PersistedLead, 'createdAt'> {
 export interface Ingestion {
   /** The one governed path every channel's lead takes into Leadwire. */
   capture(capture: LeadCapture, actor: Actor, meta?: CaptureMeta): Promise<CaptureResult>
-  /** The pure steps alone (normalise to score), for previews and duplicate checks. */
-  assess(capture: LeadCapture): Promise<Assessment>
 }
 
 export interface IngestionDeps {
@@ -67,18 +63,6 @@ function assess(capture: LeadCapture, ctx: StepContext): Assessment {
   }
 }
 
-/** Canonical JSON (sorted keys) so the same body always hashes the same. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
-  }
-  return JSON.stringify(value)
-}
-
 export function createIngestion(deps: IngestionDeps): Ingestion {
   const clock = deps.clock ?? (() => new Date())
   const context = async (): Promise<StepContext> => ({
@@ -88,43 +72,21 @@ export function createIngestion(deps: IngestionDeps): Ingestion {
   })
 
   return {
-    async assess(capture) {
-      return assess(capture, await context())
-    },
-
     async capture(capture, actor, meta = {}) {
       const ctx = await context()
       // The pure steps first: a refused capture costs no transaction and writes nothing.
       const assessment = assess(capture, ctx)
-      const scope = `${actor.id}:lead.capture`
-      const hash = createHash('sha256').update(canonical(capture)).digest('hex')
       const attempt = () =>
         deps.db.$transaction(async (tx): Promise<CaptureResult> => {
-          if (meta.idempotencyKey) {
-            // Claimed first: a concurrent retry with the same key waits here for this
-            // transaction, then reads its stored answer instead of writing a second lead.
-            const claimed = await tx.$queryRaw<{ key: string }[]>`
-            INSERT INTO idempotency_key (scope, key, request_hash, status_code, response)
-            VALUES (${scope}, ${meta.idempotencyKey}, ${hash}, 0, '{}'::jsonb)
-            ON CONFLICT (scope, key) DO NOTHING RETURNING key`
-            if (claimed.length === 0) {
-              const earlier = await tx.idempotencyKey.findUniqueOrThrow({
-                where: { scope_key: { scope, key: meta.idempotencyKey } },
-              })
-              if (earlier.requestHash !== hash) {
-                throw new DomainRuleError(
-                  'This Idempotency-Key was already used with a different request body.',
-                  [
-                    {
-                      pointer: '/headers/idempotency-key',
-                      message: 'was already used with a different request body',
-                    },
-                  ],
-                )
-              }
-              return { ...(earlier.response as unknown as CaptureResult), replayed: true }
-            }
-          }
+          const idempotency = meta.idempotencyKey
+            ? await claimIdempotencyKey<CaptureResult>(
+                tx,
+                `${actor.id}:lead.capture`,
+                meta.idempotencyKey,
+                capture,
+              )
+            : undefined
+          if (idempotency?.earlier) return { ...idempotency.earlier, replayed: true }
           const persisted = await persistCapture(tx, {
             assessment,
             actor,
@@ -139,12 +101,7 @@ export function createIngestion(deps: IngestionDeps): Ingestion {
             createdAt: persisted.createdAt.toISOString(),
             replayed: false,
           }
-          if (meta.idempotencyKey) {
-            await tx.idempotencyKey.update({
-              where: { scope_key: { scope, key: meta.idempotencyKey } },
-              data: { statusCode: 202, response: result as unknown as Prisma.InputJsonValue },
-            })
-          }
+          await idempotency?.remember(result)
           return result
         })
       // A concurrent capture of the same person won the race for a match key: run again,

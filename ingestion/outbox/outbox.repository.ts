@@ -61,8 +61,3 @@ export async function markFailed(db: Db, id: bigint, error: string, retryInMs: n
     },
   })
 }
-
-/** Events not yet handed to Temporal (for readiness output and tests). */
-export function countPending(db: Db): Promise<number> {
-  return db.outboxEvent.count({ where: { dispatchedAt: null } })
-}

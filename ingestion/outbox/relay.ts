@@ -50,27 +50,28 @@ export function retryDelayMs(attempts: number, maxBackoffMs: number): number {
 export class OutboxRelay {
   private running = false
   private wake: (() => void) | undefined
-  /** True while a LISTEN session is open (for health output and tests). */
-  get listening(): boolean {
-    return this.listener !== undefined
-  }
-
   /** A notification arrived while a round was running: go again without sleeping. */
   private notified = false
   private listener: pg.Client | undefined
   private relistenTimer: NodeJS.Timeout | undefined
   private loop: Promise<void> | undefined
+  private readonly dispatchContext: DispatchContext
 
-  constructor(private readonly options: RelayOptions) {}
+  constructor(private readonly options: RelayOptions) {
+    this.dispatchContext = { ...options.dispatch, timeoutMs: options.dispatchTimeoutMs }
+  }
+
+  /** True while a LISTEN session is open (for health output and tests). */
+  get listening(): boolean {
+    return this.listener !== undefined
+  }
 
   /** One claim-dispatch-mark round. */
   async runOnce(): Promise<RelayRound> {
     const { db, batchSize, leaseMs, maxBackoffMs, log } = this.options
     const events = await claimDue(db, batchSize, leaseMs)
     if (events.length === 0) return { claimed: 0, dispatched: 0, failed: 0 }
-    const results = await Promise.allSettled(
-      events.map((e) => dispatch(e, { ...this.options.dispatch, timeoutMs: this.options.dispatchTimeoutMs })),
-    )
+    const results = await Promise.allSettled(events.map((e) => dispatch(e, this.dispatchContext)))
     const done: bigint[] = []
     let failed = 0
     await Promise.all(

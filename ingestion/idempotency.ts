@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto'
+import type { Prisma } from '../generated/prisma/client.js'
+import type { Tx } from '../platform/database/prisma.js'
+import { DomainRuleError } from '../platform/errors.js'
+
+/** Canonical JSON (sorted keys) so the same body always hashes the same. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
+  }
+  return JSON.stringify(value)
+}
+
+export interface IdempotencyClaim<T> {
+  /** The answer stored for an earlier request with this key, or undefined when this request runs. */
+  earlier: T | undefined
+  /** Stores this request's answer for later retries (same transaction). */
+  remember(response: T): Promise<void>
+}
+
+/**
+ * Claims an Idempotency-Key as the first write of the caller's transaction. A concurrent
+ * retry with the same key waits on the claim for that transaction, then reads its stored
+ * answer instead of doing the work twice; the same key with another body is refused.
+ */
+export async function claimIdempotencyKey<T>(
+  tx: Tx,
+  scope: string,
+  key: string,
+  body: unknown,
+): Promise<IdempotencyClaim<T>> {
+  const hash = createHash('sha256').update(canonical(body)).digest('hex')
+  const claimed = await tx.$queryRaw<{ key: string }[]>`
+    INSERT INTO idempotency_key (scope, key, request_hash, status_code, response)
+    VALUES (${scope}, ${key}, ${hash}, 0, '{}'::jsonb)
+    ON CONFLICT (scope, key) DO NOTHING RETURNING key`
+  const remember = async (response: T) => {
+    await tx.idempotencyKey.update({
+      where: { scope_key: { scope, key } },
+      data: { statusCode: 202, response: response as unknown as Prisma.InputJsonValue },
+    })
+  }
+  if (claimed.length > 0) return { earlier: undefined, remember }
+  const earlier = await tx.idempotencyKey.findUniqueOrThrow({ where: { scope_key: { scope, key } } })
+  if (earlier.requestHash !== hash) {
+    throw new DomainRuleError('This Idempotency-Key was already used with a different request body.', [
+      { pointer: '/headers/idempotency-key', message: 'was already used with a different request body' },
+    ])
+  }
+  return { earlier: earlier.response as unknown as T, remember }
+}
