@@ -7,7 +7,8 @@ import tseslint from 'typescript-eslint'
  * Imports point inward (STYLE.md section 2): these entries stop the edges from drifting.
  * domain/ imports nothing of ours; ingestion/ only domain/ and platform/; workflows/ only
  * domain/, its own files and activity *types*; api/ and ingestion/outbox/ only the
- * workflows' *.messages.ts (and the search-attribute keys they re-export).
+ * workflows' *.messages.ts (and the search-attribute keys they re-export); crm/ (transactional
+ * CRM services used by the API and activities) likewise.
  */
 const ours = (...dirs) =>
   dirs.flatMap((d) => [`../${d}/*`, `../../${d}/*`, `../../../${d}/*`, `../../../../${d}/*`])
@@ -72,7 +73,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['api/**/*.ts', 'ingestion/outbox/**/*.ts'],
+    files: ['api/**/*.ts', 'ingestion/outbox/**/*.ts', 'crm/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -7,6 +7,8 @@ import problemDetails from './plugins/problem-details.plugin.js'
 import services, { type ApiServices } from './plugins/services.plugin.js'
 import health from './routes/health/index.js'
 import leads from './routes/leads/index.js'
+import leadJourney from './routes/leads/journey.js'
+import tasks from './routes/tasks/index.js'
 import { validatorCompiler } from './validation.js'
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
@@ -58,5 +60,7 @@ export async function buildApp({ services: deps, logger }: BuildAppOptions): Pro
   await app.register(openapi)
   await app.register(health)
   await app.register(leads, { prefix: '/v1/leads' })
+  await app.register(leadJourney, { prefix: '/v1/leads' })
+  await app.register(tasks, { prefix: '/v1/tasks' })
   return app
 }

@@ -1,11 +1,20 @@
 import { companyBlockKey, fuzzyKey, matchKeys, trigramSimilarity } from '../domain/dedupe/match-keys.rules.js'
 import { mergeLeads } from '../domain/dedupe/merge.rules.js'
 import type { DraftLead } from '../domain/lead/draft-lead.js'
-import type { Actor, LeadCapture } from '../domain/lead/lead-capture.js'
+import {
+  CONTACT_CHANNELS,
+  type Actor,
+  type ContactChannel,
+  type LeadCapture,
+} from '../domain/lead/lead-capture.js'
+import { withdrawConsent } from '../domain/consent/consent.rules.js'
+import { consentStateOf, marketingChannels } from './consent-state.js'
 import { normaliseCapture } from '../domain/lead/normalise.rules.js'
 import { validateLead } from '../domain/lead/validate.rules.js'
 import { scoreLead } from '../domain/scoring/score.rules.js'
 import type { EngagementEvent } from '../domain/scoring/scoring-rules.js'
+import { CONTACT_EVENTS } from '../domain/journey/journey-stage.rules.js'
+import { recordActivity } from './activity-log.js'
 import type { Prisma } from '../generated/prisma/client.js'
 import type { Db } from '../platform/database/prisma.js'
 import { ConflictError, DomainRuleError, NotFoundError } from '../platform/errors.js'
@@ -205,10 +214,22 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
     },
 
     /**
-     * Counts an engagement event (email open, click, reply, call, visit...) on a lead and
-     * recalculates its score with the active rules; a duplicate's events count on its master.
+     * Records an engagement event (email open, click, reply, call, visit...) on a lead: an
+     * entry on its timeline, the counter the scoring rules read, a rescore with the active
+     * rules, and an outbox event that tells the journey, all in one transaction. A
+     * duplicate's events count on its master. With an `eventId` (the channel's delivery
+     * id) a redelivered event is recognised and counted once.
      */
-    async recordEngagement(id: string, event: EngagementEvent, actor: Actor) {
+    async recordEngagement(
+      id: string,
+      event: EngagementEvent,
+      actor: Actor,
+      options: {
+        occurredAt?: string | undefined
+        eventId?: string | undefined
+        requestId?: string | undefined
+      } = {},
+    ) {
       const rules = await deps.rules.get()
       return deps.db.$transaction(async (tx) => {
         const found = (await lockLeads(tx, [id])).get(id)
@@ -216,8 +237,29 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
         const lead = found.duplicateOfId
           ? (await lockLeads(tx, [found.duplicateOfId])).get(found.duplicateOfId)!
           : found
-        const engagement = { ...(lead.engagement as Record<string, number>) }
-        engagement[event] = (engagement[event] ?? 0) + 1
+        const occurredAt = options.occurredAt ? new Date(options.occurredAt) : clock()
+        const activity = await recordActivity(tx, {
+          kind: ENGAGEMENT_ACTIVITY_KINDS[event],
+          direction: 'inbound',
+          subject: ENGAGEMENT_LABELS[event],
+          details: { event, ...(found.id !== lead.id ? { via: found.id } : {}) },
+          leadId: lead.id,
+          occurredAt,
+          actorId: actor.id,
+          dedupeKey: options.eventId ? `engagement/${options.eventId}` : null,
+        })
+        const current = lead.engagement as Record<string, number>
+        if (!activity.created) {
+          return {
+            leadId: lead.id,
+            score: lead.score,
+            explanation: lead.scoreExplanation ?? '',
+            engagement: current,
+            activityId: activity.id,
+            duplicate: true,
+          }
+        }
+        const engagement = { ...current, [event]: (current[event] ?? 0) + 1 }
         const score = scoreLead({ lead: rowToDraft(lead), engagement }, rules.scoring)
         await applyScore(tx, {
           leadId: lead.id,
@@ -227,8 +269,116 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
           cause: event,
           actorId: actor.id,
           at: clock(),
+          changes: {
+            lastEngagedAt: occurredAt,
+            ...(CONTACT_EVENTS.has(event) && !lead.contactedAt ? { contactedAt: occurredAt } : {}),
+          },
         })
-        return { leadId: lead.id, score: score.score, explanation: score.explanation, engagement }
+        await enqueue(
+          tx,
+          'lead.engaged',
+          lead.id,
+          {
+            leadId: lead.id,
+            event,
+            activityId: activity.id,
+            occurredAt: occurredAt.toISOString(),
+            score: score.score,
+          },
+          options.requestId,
+        )
+        return {
+          leadId: lead.id,
+          score: score.score,
+          explanation: score.explanation,
+          engagement,
+          activityId: activity.id,
+          duplicate: false,
+        }
+      })
+    },
+
+    /**
+     * Records a consent change (an opt-in, an opt-out, a DND registry result) on the lead
+     * and in the append-only consent history. When it changes which channels may carry
+     * marketing, the journey hears of it through the outbox, in the same transaction: a
+     * sequence waiting for its next email stops before that email, and the send activity
+     * re-reads consent anyway.
+     */
+    async recordConsentChange(id: string, change: ConsentChange, actor: Actor, requestId?: string) {
+      return deps.db.$transaction(async (tx) => {
+        const found = (await lockLeads(tx, [id])).get(id)
+        if (!found) throw new NotFoundError('lead', id)
+        const lead = found.duplicateOfId
+          ? (await lockLeads(tx, [found.duplicateOfId])).get(found.duplicateOfId)!
+          : found
+        const at = change.at ? new Date(change.at) : clock()
+        const before = marketingChannels(lead)
+        const state = consentStateOf(lead)
+        const next =
+          change.status === 'withdrawn'
+            ? withdrawConsent(state, at.toISOString(), change.reason ?? '')
+            : change.status === 'granted'
+              ? {
+                  ...state,
+                  status: 'granted' as const,
+                  grantedChannels: change.channels ?? [...CONTACT_CHANNELS],
+                  optInAt: at.toISOString(),
+                }
+              : state
+        const dnd = change.dnd ?? lead.dnd
+        const updated = await tx.lead.update({
+          where: { id: lead.id },
+          data: {
+            consentStatus: next.status,
+            consentChannels: next.grantedChannels,
+            optInAt: next.optInAt ? new Date(next.optInAt) : null,
+            optOutAt: next.optOutAt ? new Date(next.optOutAt) : null,
+            optOutReason: next.optOutReason,
+            dnd,
+            ...(change.status === 'granted'
+              ? {
+                  consentAt: at,
+                  consentSource: change.source,
+                  consentTextVersion: change.textVersion ?? null,
+                }
+              : {}),
+            updatedBy: actor.id,
+          },
+        })
+        const record = await tx.consentRecord.create({
+          data: {
+            leadId: lead.id,
+            status: next.status,
+            channels: next.grantedChannels,
+            source: change.source,
+            textVersion: change.textVersion ?? null,
+            text: change.text ?? null,
+            at,
+            dnd,
+            recordedBy: actor.id,
+          },
+        })
+        const after = marketingChannels(updated)
+        if (after.email !== before.email || after.whatsapp !== before.whatsapp) {
+          const reason =
+            change.status === 'withdrawn' ? 'opted_out' : dnd && !lead.dnd ? 'dnd' : 'consent_given'
+          await enqueue(
+            tx,
+            'lead.contactability_changed',
+            lead.id,
+            { leadId: lead.id, ...after, reason, at: at.toISOString() },
+            requestId,
+          )
+        }
+        return {
+          leadId: lead.id,
+          consentRecordId: record.id.toString(),
+          status: next.status,
+          channels: next.grantedChannels,
+          dnd,
+          marketing: after,
+        }
       })
     },
 
@@ -274,6 +424,41 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
       return { matches }
     },
   }
+}
+
+/** Timeline kinds for engagement events. */
+const ENGAGEMENT_ACTIVITY_KINDS: Record<EngagementEvent, string> = {
+  emailOpen: 'email_open',
+  emailClick: 'email_click',
+  emailReply: 'email_reply',
+  whatsappReply: 'whatsapp_reply',
+  call: 'call',
+  webVisit: 'web_visit',
+  eventAttended: 'event_attended',
+  meetingBooked: 'meeting',
+}
+
+const ENGAGEMENT_LABELS: Record<EngagementEvent, string> = {
+  emailOpen: 'Opened an email',
+  emailClick: 'Clicked a link in an email',
+  emailReply: 'Replied to an email',
+  whatsappReply: 'Replied on WhatsApp',
+  call: 'Call',
+  webVisit: 'Visited the website',
+  eventAttended: 'Attended an event',
+  meetingBooked: 'Booked a meeting',
+}
+
+export interface ConsentChange {
+  /** granted (opt-in), withdrawn (opt-out), or unchanged (only DND changes). */
+  status: 'granted' | 'withdrawn' | 'unchanged'
+  channels?: ContactChannel[] | undefined
+  dnd?: boolean | undefined
+  source: string
+  text?: string | undefined
+  textVersion?: string | undefined
+  reason?: string | undefined
+  at?: string | undefined
 }
 
 export type LeadMaintenance = ReturnType<typeof createLeadMaintenance>

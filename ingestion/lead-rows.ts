@@ -7,7 +7,7 @@ import type { Tx } from '../platform/database/prisma.js'
 export type LeadRow = Prisma.LeadGetPayload<object>
 
 /** Statuses that count against an owner's capacity. */
-export const OPEN_STATUSES: ReadonlySet<string> = new Set(['NEW', 'CONTACTED', 'QUALIFIED'])
+export const OPEN_STATUSES: ReadonlySet<string> = new Set(['NEW', 'NURTURING', 'CONTACTED', 'QUALIFIED'])
 
 /** A stored lead in the shape the domain rules take (to rescore, merge or re-key it). */
 export function rowToDraft(l: LeadRow): DraftLead {

@@ -150,6 +150,34 @@ export const ConfigSchema = Type.Object({
     description: 'Similarity from which a lead with no exact match is linked to its master automatically.',
   }),
 
+  JOURNEY_DEFAULT_TIME_ZONE: Type.String({
+    default: 'Asia/Kolkata',
+    minLength: 1,
+    description: 'IANA zone for quiet hours when neither the lead nor its country tells the zone.',
+  }),
+  SENDGRID_API_KEY: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description:
+        'SendGrid API key (secret). Unset: nurture emails are logged and recorded as `simulated`, never sent.',
+    }),
+  ),
+  SENDGRID_API_URL: Type.String({
+    default: 'https://api.sendgrid.com',
+    pattern: '^https?://\\S+$',
+    description: 'SendGrid API base URL (tests point it at a loopback stand-in).',
+  }),
+  EMAIL_FROM_ADDRESS: Type.String({
+    default: 'hello@leadwire.invalid',
+    pattern: '^\\S+@\\S+$',
+    description: 'From address of journey emails (a sender verified in SendGrid).',
+  }),
+  EMAIL_FROM_NAME: Type.String({
+    default: 'Leadwire',
+    minLength: 1,
+    description: 'From name of journey emails when the lead has no owner to sign them.',
+  }),
+
   WORKFLOW_BUNDLE_PATH: Type.Optional(
     Type.String({
       minLength: 1,

@@ -1,7 +1,10 @@
 import { createRequire } from 'node:module'
 import type { Client } from '@temporalio/client'
 import { Worker, type NativeConnection } from '@temporalio/worker'
-import { createActivities } from '../activities/index.js'
+import { createActivities, type ActivityDeps } from '../activities/index.js'
+import { NOT_CONNECTED_WHATSAPP } from '../activities/whatsapp-sender.js'
+import { createLogTransport, createSendGridTransport } from '../connectors/sendgrid/transport.js'
+import { createRuleCache } from '../ingestion/rules/active-rules.js'
 import { OutboxRelay, relaySettings } from '../ingestion/outbox/relay.js'
 import type { Config } from './config.js'
 import type { Db } from './database/prisma.js'
@@ -22,6 +25,24 @@ export interface WorkerRuntimeDeps {
   taskQueue?: string
   /** A bundle built once and shared (tests start many workers). */
   workflowBundle?: { code: string }
+  /** Replaces activity dependencies (tests: a loopback SendGrid, a recording WhatsApp). */
+  activityOverrides?: Partial<ActivityDeps>
+}
+
+/** The activities' dependencies from configuration: vendors are real when configured. */
+export function activityDeps(deps: Pick<WorkerRuntimeDeps, 'config' | 'db' | 'log'>): ActivityDeps {
+  const { config } = deps
+  const rules = createRuleCache(deps.db)
+  return {
+    db: deps.db,
+    journeyPolicy: async () => (await rules.get()).journey,
+    defaultTimeZone: config.JOURNEY_DEFAULT_TIME_ZONE,
+    email: config.SENDGRID_API_KEY
+      ? createSendGridTransport({ apiKey: config.SENDGRID_API_KEY, baseUrl: config.SENDGRID_API_URL })
+      : createLogTransport(deps.log.child({ component: 'email-log-transport' })),
+    emailFrom: { email: config.EMAIL_FROM_ADDRESS, name: config.EMAIL_FROM_NAME },
+    whatsapp: NOT_CONNECTED_WHATSAPP,
+  }
 }
 
 export interface WorkerRuntime {
@@ -44,7 +65,7 @@ export async function createWorkerRuntime(deps: WorkerRuntimeDeps): Promise<Work
     connection: deps.connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue,
-    activities: createActivities({ db: deps.db }),
+    activities: createActivities({ ...activityDeps(deps), ...deps.activityOverrides }),
     ...(deps.workflowBundle
       ? { workflowBundle: deps.workflowBundle }
       : config.WORKFLOW_BUNDLE_PATH

@@ -1,7 +1,8 @@
+import { decodeCursor, encodeCursor } from './cursor.js'
 import { firstAndLastTouch, type Touch } from '../../domain/attribution/touch.rules.js'
 import type { Prisma } from '../../generated/prisma/client.js'
 import type { Db } from '../../platform/database/prisma.js'
-import { LeadwireError, NotFoundError } from '../../platform/errors.js'
+import { NotFoundError } from '../../platform/errors.js'
 import type { ListLeadsQuery } from '../schemas/lead.schema.js'
 
 type LeadRow = Prisma.LeadGetPayload<object>
@@ -29,23 +30,6 @@ export function toSummary(l: LeadRow) {
     createdAt: l.createdAt.toISOString(),
     updatedAt: l.updatedAt.toISOString(),
   }
-}
-
-interface Cursor {
-  v: string | number
-  id: string
-}
-const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url')
-function decodeCursor(raw: string): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(raw, 'base64url').toString()) as Cursor
-    if (typeof c.id === 'string' && (typeof c.v === 'string' || typeof c.v === 'number')) return c
-  } catch {
-    // fall through
-  }
-  throw new LeadwireError('malformed_request', 400, 'The cursor is not one this API returned.', {
-    errors: [{ pointer: '/querystring/cursor', message: 'is not a cursor this API returned' }],
-  })
 }
 
 /**

@@ -363,7 +363,20 @@ export const MergeResult = Type.Object(
 )
 
 export const EngagementBody = Type.Object(
-  { event: Type.Enum([...ENGAGEMENT_EVENTS], { description: 'What the person did.' }) },
+  {
+    event: Type.Enum([...ENGAGEMENT_EVENTS], { description: 'What the person did.' }),
+    occurredAt: Type.Optional(
+      Type.String({ format: 'date-time', description: 'When it happened; now when absent.' }),
+    ),
+    eventId: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description:
+          "The channel's id for this event (e.g. SendGrid sg_event_id): a redelivery is counted once.",
+      }),
+    ),
+  },
   { additionalProperties: false, title: 'Engagement' },
 )
 
@@ -376,6 +389,10 @@ export const EngagementResult = Type.Object(
     score: Type.Integer({ minimum: 0, maximum: 100 }),
     explanation: Type.String(),
     engagement: Type.Record(Type.String(), Type.Number()),
+    activityId: Type.String({ format: 'uuid', description: 'The timeline entry recording the event.' }),
+    duplicate: Type.Boolean({
+      description: 'True when this eventId was recorded before: nothing was counted again.',
+    }),
   },
   { title: 'EngagementResult' },
 )

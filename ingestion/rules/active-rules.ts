@@ -8,12 +8,18 @@ import {
   parseScoringRuleSet,
   type ScoringRuleSet,
 } from '../../domain/scoring/scoring-rules.js'
+import {
+  DEFAULT_JOURNEY_POLICY,
+  parseJourneyPolicy,
+  type JourneyPolicy,
+} from '../../domain/journey/journey-policy.js'
 import type { TerritoryDefinition } from '../../domain/territory/territory.rules.js'
 import type { Db } from '../../platform/database/prisma.js'
 
 export interface ActiveRules {
   scoring: ScoringRuleSet
   assignment: AssignmentRuleSet
+  journey: JourneyPolicy
   territories: TerritoryDefinition[]
 }
 
@@ -24,7 +30,7 @@ export interface RuleCache {
 }
 
 /**
- * The active scoring and assignment rule sets (versioned data in rule_set) and the
+ * The active scoring, assignment and journey rule sets (versioned data in rule_set) and the
  * territories, cached for a few seconds: every capture needs them, and reading three
  * tables per lead would cost more than the rest of the pipeline.
  */
@@ -32,11 +38,17 @@ export function createRuleCache(db: Db, ttlMs = 5000): RuleCache {
   let cached: { at: number; rules: Promise<ActiveRules> } | undefined
   const load = async (): Promise<ActiveRules> => {
     const [sets, territories] = await Promise.all([
-      db.ruleSet.findMany({ where: { status: 'active', kind: { in: ['scoring', 'assignment'] } } }),
+      db.ruleSet.findMany({
+        where: { status: 'active', kind: { in: ['scoring', 'assignment', 'journey'] } },
+      }),
       db.territory.findMany({ orderBy: [{ priority: 'asc' }, { name: 'asc' }] }),
     ])
     const scoring = sets.find((s) => s.kind === 'scoring')
     const assignment = sets.find((s) => s.kind === 'assignment')
+    const journey = sets.find((s) => s.kind === 'journey')
+    const journeyPolicy = journey
+      ? parseJourneyPolicy({ ...(journey.definition as object), version: journey.version })
+      : null
     return {
       scoring: scoring
         ? parseScoringRuleSet({ ...(scoring.definition as object), version: scoring.version })
@@ -44,6 +56,8 @@ export function createRuleCache(db: Db, ttlMs = 5000): RuleCache {
       assignment: assignment
         ? parseAssignmentRuleSet({ ...(assignment.definition as object), version: assignment.version })
         : DEFAULT_ASSIGNMENT_RULES,
+      // A stored policy was validated when saved; one that no longer parses falls back.
+      journey: journeyPolicy?.ok ? journeyPolicy.value : DEFAULT_JOURNEY_POLICY,
       territories: territories.map((t) => ({
         id: t.id,
         name: t.name,

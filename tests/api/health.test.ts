@@ -134,6 +134,16 @@ describe('API description', () => {
         '/v1/leads/{id}/merge',
         '/v1/leads/{id}/not-duplicate',
         '/v1/leads/{id}/engagement',
+        '/v1/leads/{id}/consent',
+        '/v1/leads/{id}/journey',
+        '/v1/leads/{id}/qualification',
+        '/v1/leads/{id}/conversion',
+        '/v1/leads/{id}/conversion/eligibility',
+        '/v1/leads/{id}/conversion/preview',
+        '/v1/leads/{id}/disqualify',
+        '/v1/leads/{id}/recycle',
+        '/v1/tasks',
+        '/v1/tasks/{id}/complete',
         '/health',
         '/ready',
       ].sort(),
@@ -144,6 +154,7 @@ describe('API description', () => {
     expect(Object.keys(doc.paths['/v1/leads/{id}/merge'] ?? {})).toEqual(['post'])
     expect(Object.keys(doc.paths['/v1/leads/{id}/not-duplicate'] ?? {})).toEqual(['post'])
     expect(Object.keys(doc.paths['/v1/leads/{id}/engagement'] ?? {})).toEqual(['post'])
+    expect(Object.keys(doc.paths['/v1/leads/{id}/qualification'] ?? {}).sort()).toEqual(['get', 'post'])
     expect(Object.keys(doc.paths['/health'] ?? {})).toEqual(['get'])
     expect(Object.keys(doc.paths['/ready'] ?? {})).toEqual(['get'])
     // The description itself and the docs UI are hidden.
@@ -200,6 +211,16 @@ describe('API description', () => {
     ['post', '/v1/leads/{id}/merge'],
     ['post', '/v1/leads/{id}/not-duplicate'],
     ['post', '/v1/leads/{id}/engagement'],
+    ['post', '/v1/leads/{id}/consent'],
+    ['get', '/v1/leads/{id}/journey'],
+    ['get', '/v1/leads/{id}/qualification'],
+    ['post', '/v1/leads/{id}/qualification'],
+    ['get', '/v1/leads/{id}/conversion/eligibility'],
+    ['post', '/v1/leads/{id}/conversion/preview'],
+    ['post', '/v1/leads/{id}/disqualify'],
+    ['post', '/v1/leads/{id}/recycle'],
+    ['get', '/v1/tasks'],
+    ['post', '/v1/tasks/{id}/complete'],
   ])('declares 200 and 4xx responses on %s %s', (method, path) => {
     const op = doc.paths[path]?.[method]
     expect(op, `${method} ${path}`).toBeDefined()

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker'
 import { inject } from 'vitest'
+import type { ActivityDeps } from '../../activities/index.js'
 import type { Config } from '../../platform/config.js'
 import type { Db } from '../../platform/database/prisma.js'
 import { createLogger } from '../../platform/logger.js'
@@ -8,7 +9,10 @@ import { connectWorker, createTemporalClient } from '../../platform/temporal/con
 import { installTemporalRuntime } from '../../platform/temporal/runtime.js'
 import { createWorkerRuntime, WORKFLOWS_ENTRY, type WorkerRuntime } from '../../platform/worker-runtime.js'
 
-export const silentLog = createLogger({ LOG_LEVEL: 'silent', LOG_PRETTY: false })
+export const silentLog = createLogger({
+  LOG_LEVEL: (process.env['TEST_LOG_LEVEL'] ?? 'silent') as 'silent',
+  LOG_PRETTY: false,
+})
 
 let bundle: Promise<{ code: string }> | undefined
 
@@ -39,6 +43,7 @@ export async function startTestWorker(options: {
   databaseUrl: string
   taskQueue: string
   address?: string
+  activityOverrides?: Partial<ActivityDeps>
 }): Promise<TestWorker> {
   installTemporalRuntime(silentLog)
   const address = options.address ?? inject('temporalAddress')
@@ -53,6 +58,7 @@ export async function startTestWorker(options: {
     log: silentLog,
     taskQueue: options.taskQueue,
     workflowBundle: await workflowBundle(),
+    ...(options.activityOverrides ? { activityOverrides: options.activityOverrides } : {}),
   })
   const running = runtime.run()
   return {

@@ -180,14 +180,20 @@ const leads: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['leads'],
         summary: 'Record an engagement event and rescore',
         description:
-          'Counts the event on the lead (on its master, for a duplicate) and recalculates the score with the active rules.',
+          "Records the event on the lead's timeline (on its master, for a duplicate), recalculates the score with the " +
+          'active rules and tells the journey (a reply stops the nurture sequence; score > 70 while Contacted opens ' +
+          'qualification). With an eventId a redelivered event is counted once.',
         params: LeadParams,
         body: EngagementBody,
         response: { 200: EngagementResult, ...problemResponses },
       },
     },
     async (request) =>
-      app.services.leads.recordEngagement(request.params.id, request.body.event, ANONYMOUS_API),
+      app.services.leads.recordEngagement(request.params.id, request.body.event, ANONYMOUS_API, {
+        occurredAt: request.body.occurredAt,
+        eventId: request.body.eventId,
+        requestId: request.id,
+      }),
   )
 }
 

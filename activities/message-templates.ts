@@ -1,0 +1,63 @@
+/*
+ * The built-in nurture templates the default sequence names. Teams replace them by naming
+ * their own templates in the journey policy: a SendGrid dynamic template id ("d-…") is
+ * sent as such, with the same variables. Only first name, company and the owner's name are
+ * filled in; nothing else about the person goes into a message.
+ */
+
+export interface TemplateVariables {
+  firstName: string | null
+  company: string | null
+  senderName: string
+}
+
+export interface RenderedMessage {
+  subject: string
+  text: string
+}
+
+type Template = (v: TemplateVariables) => RenderedMessage
+
+const hello = (v: TemplateVariables) => (v.firstName ? `Hi ${v.firstName},` : 'Hello,')
+const yourTeam = (v: TemplateVariables) => (v.company ? `the team at ${v.company}` : 'your team')
+
+const TEMPLATES: Record<string, Template> = {
+  'nurture-welcome': (v) => ({
+    subject: 'Thanks for your interest',
+    text: `${hello(v)}\n\nThanks for getting in touch. Over the next two weeks I will share a few ideas that have helped teams like ${yourTeam(v)}.\n\n${v.senderName}`,
+  }),
+  'nurture-value': (v) => ({
+    subject: 'Three things customers tell us they gained',
+    text: `${hello(v)}\n\nFaster follow-up, one view of every lead, and no lead lost between tools. Happy to show how that would look for ${yourTeam(v)}.\n\n${v.senderName}`,
+  }),
+  'nurture-case-study': (v) => ({
+    subject: 'How a team like yours did it',
+    text: `${hello(v)}\n\nA short story from a customer in your space, and the numbers they saw in their first quarter. Reply if you would like the details.\n\n${v.senderName}`,
+  }),
+  'nurture-check-in': (v) => ({
+    subject: 'Worth a 20-minute call?',
+    text: `${hello(v)}\n\nWould a short call help? Reply with a time that suits you.\n\n${v.senderName}`,
+  }),
+  'nurture-breakup': (v) => ({
+    subject: 'Should I close your file?',
+    text: `${hello(v)}\n\nI have not heard back, so I will stop writing. If the timing changes, just reply to this email.\n\n${v.senderName}`,
+  }),
+  'wa-intro': (v) => ({
+    subject: '',
+    text: `${hello(v)} this is ${v.senderName}. Thanks for your interest! Reply here any time with questions.`,
+  }),
+  'wa-follow-up': (v) => ({
+    subject: '',
+    text: `${hello(v)} just checking in: would a quick call this week help ${yourTeam(v)}? Reply STOP to opt out.`,
+  }),
+}
+
+/** SendGrid dynamic template ids are sent as templates, not rendered here. */
+export function isDynamicTemplate(template: string): boolean {
+  return /^d-[0-9a-f]{32}$/i.test(template)
+}
+
+export function renderTemplate(template: string, vars: TemplateVariables): RenderedMessage | null {
+  const t = TEMPLATES[template]
+  return t ? t(vars) : null
+}

@@ -1,0 +1,232 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { conversionEligibility, findConversion, previewConversion } from '../../../crm/conversion.js'
+import { readQualification } from '../../../crm/qualification.js'
+import { validateQualificationInput } from '../../../domain/qualification/qualification-input.rules.js'
+import { LeadwireError, NotFoundError } from '../../../platform/errors.js'
+import {
+  convertLead,
+  disqualifyLead,
+  getJourneyState,
+  leadJourneyId,
+  recordQualification,
+  recycleLead,
+} from '../../../workflows/lead-journey.messages.js'
+import {
+  ConsentBody,
+  ConsentResult,
+  ConversionBody,
+  ConversionPreview,
+  ConversionResult,
+  Eligibility,
+  JourneyView,
+  QualificationBody,
+  QualificationSummary,
+  StageCommandBody,
+  StoredQualification,
+  type JourneyViewBody,
+} from '../../schemas/journey.schema.js'
+import { LeadParams } from '../../schemas/lead.schema.js'
+import { problemResponses } from '../../schemas/problem.schema.js'
+import { runJourneyUpdate } from './journey-commands.js'
+
+// Until authentication lands, API writes are attributed to this actor (and the request id).
+const ANONYMOUS_API = { id: 'api:anonymous' }
+
+/**
+ * A lead's journey from the API: its state, the commands people give it (qualify, convert,
+ * disqualify, recycle) and the facts that change what it may do (consent). Commands go to
+ * the workflow as validated updates, so the journey decides; reads that must work when the
+ * journey is closed come from PostgreSQL.
+ */
+const journey: FastifyPluginAsyncTypebox = async (app) => {
+  const requireLead = async (id: string) => {
+    const lead = await app.services.db.lead.findUnique({
+      where: { id },
+      select: { id: true, journeyStage: true, score: true, ownerId: true },
+    })
+    if (!lead) throw new NotFoundError('lead', id)
+    return lead
+  }
+
+  app.get(
+    '/:id/journey',
+    {
+      schema: {
+        tags: ['journey'],
+        summary: "The lead's journey: stage, next step and when it is due",
+        description:
+          'Asks the running journey (a Temporal query). When the journey is closed or Temporal cannot be asked, ' +
+          'answers with the stage PostgreSQL last recorded (source "database").',
+        params: LeadParams,
+        response: { 200: JourneyView, ...problemResponses },
+      },
+    },
+    async (request): Promise<JourneyViewBody> => {
+      const lead = await requireLead(request.params.id)
+      const workflowId = leadJourneyId(lead.id)
+      try {
+        const view = await app.services.temporal.connection.withDeadline(Date.now() + 3000, () =>
+          app.services.temporal.workflow.getHandle(workflowId).query(getJourneyState),
+        )
+        return { ...view, workflowId, source: 'workflow' }
+      } catch {
+        return {
+          workflowId,
+          source: 'database',
+          leadId: lead.id,
+          stage: (lead.journeyStage as JourneyViewBody['stage']) ?? null,
+          score: lead.score,
+          ownerId: lead.ownerId,
+          nextStep: null,
+        }
+      }
+    },
+  )
+
+  app.get(
+    '/:id/qualification',
+    {
+      schema: {
+        tags: ['journey'],
+        summary: 'Qualification summary: BANT and MEDDICC answers, scores, risk level and reasons',
+        params: LeadParams,
+        response: { 200: StoredQualification, ...problemResponses },
+      },
+    },
+    async (request) => readQualification(app.services.db, request.params.id),
+  )
+
+  app.post(
+    '/:id/qualification',
+    {
+      schema: {
+        tags: ['journey'],
+        summary: 'Record BANT or MEDDICC answers',
+        description:
+          'A validated update to the journey: accepted while the lead is Contacted or in Qualification (409 otherwise). ' +
+          'Answers the new summary with its risk level and reasons.',
+        params: LeadParams,
+        body: QualificationBody,
+        response: { 200: QualificationSummary, ...problemResponses },
+      },
+    },
+    async (request) => {
+      await requireLead(request.params.id)
+      const checked = validateQualificationInput(request.body)
+      if (!checked.ok)
+        throw new LeadwireError('validation_failed', 422, 'The qualification answers are not valid.', {
+          errors: checked.errors.map((e) => ({ pointer: `/body${e.pointer}`, message: e.message })),
+        })
+      return runJourneyUpdate(app.services.temporal, request.params.id, recordQualification, {
+        input: checked.value,
+        actorId: ANONYMOUS_API.id,
+      })
+    },
+  )
+
+  app.get(
+    '/:id/conversion/eligibility',
+    {
+      schema: {
+        tags: ['journey'],
+        summary: 'Whether the lead can be converted now, and why not',
+        params: LeadParams,
+        response: { 200: Eligibility, ...problemResponses },
+      },
+    },
+    async (request) => conversionEligibility(app.services.db, request.params.id),
+  )
+
+  app.post(
+    '/:id/conversion/preview',
+    {
+      schema: {
+        tags: ['journey'],
+        summary: 'Preview a conversion: the account matched or created, the contact and the opportunity',
+        description: 'Writes nothing. The account is matched by domain first, then by GSTIN.',
+        params: LeadParams,
+        body: ConversionBody,
+        response: { 200: ConversionPreview, ...problemResponses },
+      },
+    },
+    async (request) => previewConversion(app.services.db, request.params.id, request.body),
+  )
+
+  app.post(
+    '/:id/conversion',
+    {
+      schema: {
+        tags: ['journey'],
+        summary: 'Convert the lead: Account, Contact, Opportunity and first Activity in one transaction',
+        description:
+          'Runs through the journey (an update), so only a lead in Qualification converts (409 otherwise). All or ' +
+          'nothing, and idempotent: converting again answers with the same records.',
+        params: LeadParams,
+        body: ConversionBody,
+        response: { 201: ConversionResult, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      await requireLead(request.params.id)
+      // Converted already (the journey may have closed since): the same records again.
+      const done = await findConversion(app.services.db, request.params.id)
+      if (done) return reply.code(201).send(done)
+      const result = await runJourneyUpdate(app.services.temporal, request.params.id, convertLead, {
+        request: request.body,
+        actorId: ANONYMOUS_API.id,
+        requestId: request.id,
+      })
+      return reply.code(201).send(result)
+    },
+  )
+
+  for (const [path, update, summary] of [
+    ['disqualify', disqualifyLead, 'Disqualify the lead: its sequence stops and its tasks close'],
+    [
+      'recycle',
+      recycleLead,
+      'Recycle the lead: back to marketing, a new nurture cycle after the recycle period',
+    ],
+  ] as const) {
+    app.post(
+      `/:id/${path}`,
+      {
+        schema: {
+          tags: ['journey'],
+          summary,
+          params: LeadParams,
+          body: StageCommandBody,
+          response: { 200: JourneyView, ...problemResponses },
+        },
+      },
+      async (request) => {
+        await requireLead(request.params.id)
+        const view = await runJourneyUpdate(app.services.temporal, request.params.id, update, {
+          reason: request.body.reason,
+          actorId: ANONYMOUS_API.id,
+        })
+        return { ...view, workflowId: leadJourneyId(request.params.id), source: 'workflow' as const }
+      },
+    )
+  }
+
+  app.post(
+    '/:id/consent',
+    {
+      schema: {
+        tags: ['leads'],
+        summary: 'Record an opt-in, an opt-out or a DND result',
+        description:
+          'Appends to the consent history and updates the lead. When marketing channels change, the journey is told ' +
+          '(through the outbox): an opt-out or DND stops its sequence before the next message.',
+        params: LeadParams,
+        body: ConsentBody,
+        response: { 200: ConsentResult, ...problemResponses },
+      },
+    },
+    async (request) =>
+      app.services.leads.recordConsentChange(request.params.id, request.body, ANONYMOUS_API, request.id),
+  )
+}
+
+export default journey

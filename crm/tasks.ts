@@ -1,0 +1,216 @@
+import { uuidv7 } from 'uuidv7'
+import type { Actor } from '../domain/lead/lead-capture.js'
+import { enqueue } from '../ingestion/outbox/outbox.repository.js'
+import type { Db, Tx } from '../platform/database/prisma.js'
+import { ConflictError, NotFoundError } from '../platform/errors.js'
+import { recordActivity } from '../ingestion/activity-log.js'
+
+/*
+ * SDR tasks. A journey opens them (idempotently, keyed by journey, kind, cycle and
+ * attempt) and escalates them; people complete them through the API, which records the
+ * outcome on the timeline and tells the journey through the outbox.
+ */
+
+export const TASK_OUTCOMES = [
+  'contacted',
+  'meeting_booked',
+  'no_answer',
+  'wrong_number',
+  'not_interested',
+  'other',
+] as const
+export type TaskOutcome = (typeof TASK_OUTCOMES)[number]
+
+export type TaskRow = Awaited<ReturnType<Db['task']['findFirstOrThrow']>>
+
+export interface OpenJourneyTask {
+  leadId: string
+  workflowId: string
+  kind: 'first_contact' | 'follow_up'
+  cycle: number
+  attempt: number
+  dueAt: string
+}
+
+const TITLES: Record<OpenJourneyTask['kind'] | 'escalation', string> = {
+  first_contact: 'First contact: the lead has not been reached yet',
+  follow_up: 'Follow up: try to reach the lead again',
+  escalation: 'Escalation: a first-contact task is overdue',
+}
+
+/** Opens the owner's task for a journey step, or returns the one that step opened already. */
+export async function openJourneyTask(db: Db, t: OpenJourneyTask): Promise<TaskRow> {
+  const dedupeKey = `${t.workflowId}/${t.kind}/${t.cycle}/${t.attempt}`
+  const lead = await db.lead.findUnique({ where: { id: t.leadId }, select: { ownerId: true, queue: true } })
+  if (!lead) throw new NotFoundError('lead', t.leadId)
+  await db.task.createMany({
+    data: [
+      {
+        id: uuidv7(),
+        kind: t.kind,
+        title: TITLES[t.kind],
+        leadId: t.leadId,
+        assigneeId: lead.ownerId,
+        queue: lead.ownerId ? null : (lead.queue ?? 'unassigned'),
+        dueAt: new Date(t.dueAt),
+        workflowId: t.workflowId,
+        dedupeKey,
+        createdBy: 'system:journey',
+        updatedBy: 'system:journey',
+      },
+    ],
+    skipDuplicates: true,
+  })
+  return db.task.findUniqueOrThrow({ where: { dedupeKey } })
+}
+
+export interface EscalationResult {
+  alreadyDone: boolean
+  outcome: string | null
+  escalationTaskId: string | null
+  escalatedToId: string | null
+}
+
+/**
+ * Escalates an overdue task to its assignee's manager: the task is marked escalated and
+ * the manager gets a task of their own. Idempotent: a second call finds the escalation.
+ * A task completed in the meantime is left alone.
+ */
+export async function escalateTask(db: Db, taskId: string, dueAt: string): Promise<EscalationResult> {
+  return db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM task WHERE id = ${taskId}::uuid FOR UPDATE`
+    const task = await tx.task.findUnique({ where: { id: taskId }, include: { assignee: true } })
+    if (!task) throw new NotFoundError('task', taskId)
+    if (task.status === 'done')
+      return { alreadyDone: true, outcome: task.outcome, escalationTaskId: null, escalatedToId: null }
+    const dedupeKey = `${task.id}/escalation`
+    const existing = await tx.task.findUnique({ where: { dedupeKey } })
+    if (existing)
+      return {
+        alreadyDone: false,
+        outcome: null,
+        escalationTaskId: existing.id,
+        escalatedToId: existing.assigneeId,
+      }
+    const managerId = task.assignee?.managerId ?? null
+    const escalation = await tx.task.create({
+      data: {
+        id: uuidv7(),
+        kind: 'escalation',
+        title: TITLES.escalation,
+        leadId: task.leadId,
+        assigneeId: managerId,
+        queue: managerId ? null : 'escalations',
+        dueAt: new Date(dueAt),
+        parentTaskId: task.id,
+        workflowId: task.workflowId,
+        dedupeKey,
+        createdBy: 'system:journey',
+        updatedBy: 'system:journey',
+      },
+    })
+    await tx.task.update({
+      where: { id: task.id },
+      data: { escalatedAt: new Date(), escalatedToId: managerId, updatedBy: 'system:journey' },
+    })
+    await recordActivity(tx, {
+      kind: 'task_escalated',
+      direction: 'internal',
+      subject: `Task overdue: escalated to ${managerId ?? 'the escalations queue'}`,
+      leadId: task.leadId,
+      taskId: task.id,
+      details: { escalationTaskId: escalation.id, from: task.assigneeId, to: managerId },
+      occurredAt: new Date(),
+      actorId: 'system:journey',
+      dedupeKey: `task-escalated/${task.id}`,
+    })
+    return { alreadyDone: false, outcome: null, escalationTaskId: escalation.id, escalatedToId: managerId }
+  })
+}
+
+export interface CompleteTask {
+  outcome: TaskOutcome
+  note?: string | undefined
+}
+
+/**
+ * Completes a task: the outcome goes on the lead's timeline, a reached lead is marked
+ * contacted, and the journey hears of it through the outbox, in the same transaction.
+ * Completing again with the same outcome answers the same; a different outcome conflicts.
+ */
+export async function completeTask(
+  db: Db,
+  taskId: string,
+  c: CompleteTask,
+  actor: Actor,
+  requestId?: string,
+) {
+  return db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM task WHERE id = ${taskId}::uuid FOR UPDATE`
+    const task = await tx.task.findUnique({ where: { id: taskId } })
+    if (!task) throw new NotFoundError('task', taskId)
+    if (task.status === 'done') {
+      if (task.outcome === c.outcome) return task
+      throw new ConflictError(`Task ${taskId} is already done (${task.outcome}).`)
+    }
+    const now = new Date()
+    const done = await tx.task.update({
+      where: { id: taskId },
+      data: {
+        status: 'done',
+        outcome: c.outcome,
+        note: c.note ?? null,
+        completedAt: now,
+        completedBy: actor.id,
+        updatedBy: actor.id,
+      },
+    })
+    await recordActivity(tx, {
+      kind: 'task_completed',
+      direction: 'internal',
+      subject: `${task.title}: ${c.outcome.replace(/_/g, ' ')}`,
+      leadId: task.leadId,
+      taskId,
+      details: { outcome: c.outcome, ...(c.note ? { note: c.note } : {}) },
+      occurredAt: now,
+      actorId: actor.id,
+      dedupeKey: `task-completed/${taskId}`,
+    })
+    if (task.leadId && (c.outcome === 'contacted' || c.outcome === 'meeting_booked'))
+      await markContacted(tx, task.leadId, now)
+    if (task.leadId && task.workflowId)
+      await enqueue(
+        tx,
+        'task.completed',
+        task.leadId,
+        {
+          leadId: task.leadId,
+          taskId,
+          outcome: c.outcome,
+          completedAt: now.toISOString(),
+          completedBy: actor.id,
+        },
+        requestId,
+      )
+    return done
+  })
+}
+
+/** The first two-way contact, kept once. */
+export async function markContacted(tx: Tx, leadId: string, at: Date): Promise<void> {
+  await tx.lead.updateMany({ where: { id: leadId, contactedAt: null }, data: { contactedAt: at } })
+}
+
+/** Closes a lead's open tasks (conversion, disqualification). */
+export async function closeOpenTasks(
+  tx: Tx,
+  leadId: string,
+  outcome: string,
+  actorId: string,
+): Promise<number> {
+  const { count } = await tx.task.updateMany({
+    where: { leadId, status: 'open' },
+    data: { status: 'done', outcome, completedAt: new Date(), completedBy: actorId, updatedBy: actorId },
+  })
+  return count
+}

@@ -1,0 +1,48 @@
+import { canContact, type ConsentState } from '../domain/consent/consent.rules.js'
+import type { ContactChannel } from '../domain/lead/lead-capture.js'
+
+/** The consent columns a lead (or contact) stores. */
+export interface ConsentColumns {
+  consentStatus: string
+  consentChannels: string[]
+  optInAt: Date | null
+  optOutAt: Date | null
+  optOutReason: string | null
+  dnd: boolean
+}
+
+/** A stored lead's consent in the shape the consent rules take. */
+export function consentStateOf(row: ConsentColumns): ConsentState {
+  return {
+    status: row.consentStatus as ConsentState['status'],
+    grantedChannels: row.consentChannels as ContactChannel[],
+    optInAt: row.optInAt?.toISOString() ?? null,
+    optOutAt: row.optOutAt?.toISOString() ?? null,
+    optOutReason: row.optOutReason,
+    dnd: row.dnd,
+  }
+}
+
+/** Which nurture channels may carry marketing to this person right now. */
+export function marketingChannels(row: ConsentColumns & { email: string | null; phone: string | null }) {
+  const state = consentStateOf(row)
+  return {
+    email: row.email !== null && canContact(state, 'email', 'marketing').allowed,
+    whatsapp: row.phone !== null && canContact(state, 'whatsapp', 'marketing').allowed,
+  }
+}
+
+/**
+ * Why a marketing message may not go out, as a short code the journey acts on and an
+ * audit can read: opted_out and dnd stop the sequence; the rest skip one step.
+ */
+export function blockedReason(row: ConsentColumns, channel: ContactChannel): string | null {
+  const state = consentStateOf(row)
+  if (canContact(state, channel, 'marketing').allowed) return null
+  if (state.status === 'withdrawn' || (state.optOutAt !== null && state.status === 'granted'))
+    return 'opted_out'
+  if (state.status === 'denied') return 'consent_denied'
+  if (state.status === 'unknown') return 'no_consent'
+  if (state.dnd && (channel === 'phone' || channel === 'sms')) return 'dnd'
+  return 'no_consent_for_channel'
+}
