@@ -19,7 +19,7 @@ import type { Prisma } from '../generated/prisma/client.js'
 import type { Db } from '../platform/database/prisma.js'
 import { ConflictError, DomainRuleError, NotFoundError } from '../platform/errors.js'
 import { applyScore } from './apply-score.js'
-import { lockLeads, OPEN_STATUSES, rowToDraft, type LeadRow } from './lead-rows.js'
+import { lockLeads, OPEN_STATUSES, rowToDraft } from './lead-rows.js'
 import { enqueue } from './outbox/outbox.repository.js'
 import type { RuleCache } from './rules/active-rules.js'
 import type { IngestionPolicy } from './steps/assess.js'
@@ -139,12 +139,13 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
     },
 
     /** Edits identity and qualification fields; contact points are normalised, validated and re-keyed. */
-    async update(id: string, changes: Omit<LeadCapture, 'channel'> & { status?: string }, actor: Actor) {
+    /** Edits identity and qualification fields. The status is the journey's to change (disqualify, recycle, convert). */
+    async update(id: string, changes: Omit<LeadCapture, 'channel'>, actor: Actor) {
       const rules = await deps.rules.get()
       return deps.db.$transaction(async (tx) => {
         const lead = (await lockLeads(tx, [id])).get(id)
         if (!lead) throw new NotFoundError('lead', id)
-        const { status, ...fields } = changes
+        const fields = changes
         const current = rowToDraft(lead)
         const normalised = normaliseCapture(
           { ...fields, channel: current.channel },
@@ -198,17 +199,10 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
           at: clock(),
           changes: {
             ...(patch as Prisma.LeadUpdateInput),
-            ...(status ? { status: status as LeadRow['status'] } : {}),
             fuzzyKey: fuzzyKey(next),
             companyKey: companyBlockKey(next),
           },
         })
-        // Capacity counts open leads: closing or reopening one moves its owner's load in this transaction.
-        const wasOpen = OPEN_STATUSES.has(lead.status)
-        const isOpen = OPEN_STATUSES.has(updated.status)
-        if (lead.ownerId && !lead.isDuplicate && wasOpen !== isOpen) {
-          await tx.$executeRaw`UPDATE app_user SET open_leads = GREATEST(open_leads + ${isOpen ? 1 : -1}, 0) WHERE id = ${lead.ownerId}`
-        }
         return updated
       })
     },

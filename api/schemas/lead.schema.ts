@@ -308,9 +308,14 @@ export const LeadPage = Type.Object(
 export const PatchLeadBody = Type.Object(
   {
     ...IdentityFields,
-    status: Type.Optional(Type.Enum(['NEW', 'CONTACTED', 'QUALIFIED', 'DISQUALIFIED', 'RECYCLED'])),
   },
-  { additionalProperties: false, minProperties: 1, title: 'PatchLead' },
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    title: 'PatchLead',
+    description:
+      'Identity and qualification fields. The status follows the journey: disqualify, recycle or convert it.',
+  },
 )
 export type PatchLeadBody = Static<typeof PatchLeadBody>
 

@@ -1,3 +1,5 @@
+import { createJourneyActivities } from '../../activities/journey.activities.js'
+import { DEFAULT_JOURNEY_POLICY } from '../../domain/journey/journey-policy.js'
 import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { useTestApp } from '../support/app.js'
@@ -356,12 +358,25 @@ describe('assignment rules', () => {
     expect(String((d['assignment'] as { reason: string }).reason)).toMatch(/u2/)
     expect((await db.user.findUniqueOrThrow({ where: { id: 'u1' } })).openLeads).toBe(3)
     const closing = await db.lead.findFirstOrThrow({ where: { ownerId: 'u1' } })
-    const closed = await ctx.app.inject({
-      method: 'PATCH',
-      url: `/v1/leads/${closing.id}`,
-      payload: { status: 'DISQUALIFIED' },
+    // The journey closes a lead; its owner's load drops in the same transaction.
+    const journey = createJourneyActivities({
+      db,
+      journeyPolicy: async () => DEFAULT_JOURNEY_POLICY,
+      defaultTimeZone: 'UTC',
     })
-    expect(closed.statusCode, closed.body).toBe(200)
+    const closed = await journey.recordJourneyStage({
+      leadId: closing.id,
+      stage: 'Disqualified',
+      reason: 'no budget',
+      at: new Date().toISOString(),
+      contactedAt: null,
+    })
+    expect(closed).toEqual({ recorded: true })
+    expect(await db.lead.findUniqueOrThrow({ where: { id: closing.id } })).toMatchObject({
+      status: 'DISQUALIFIED',
+      journeyStage: 'Disqualified',
+      disqualifiedReason: 'no budget',
+    })
     expect((await db.user.findUniqueOrThrow({ where: { id: 'u1' } })).openLeads).toBe(2)
     const decision = await db.leadDecision.findFirstOrThrow({
       where: { kind: 'assignment', lead: { email: 'k1@blr.example' } },
