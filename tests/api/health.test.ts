@@ -144,6 +144,7 @@ describe('API description', () => {
         '/v1/leads/{id}/recycle',
         '/v1/tasks',
         '/v1/tasks/{id}/complete',
+        '/v1/rule-sets/{kind}',
         '/health',
         '/ready',
       ].sort(),
@@ -221,6 +222,7 @@ describe('API description', () => {
     ['post', '/v1/leads/{id}/recycle'],
     ['get', '/v1/tasks'],
     ['post', '/v1/tasks/{id}/complete'],
+    ['get', '/v1/rule-sets/{kind}'],
   ])('declares 200 and 4xx responses on %s %s', (method, path) => {
     const op = doc.paths[path]?.[method]
     expect(op, `${method} ${path}`).toBeDefined()
