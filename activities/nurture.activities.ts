@@ -55,11 +55,24 @@ type MessageRow = { id: string; status: string; skip_reason: string | null; atte
 export function createNurtureActivities(deps: NurtureDeps) {
   const clock = deps.clock ?? (() => new Date())
 
-  async function finish(id: string, status: string, extra: Record<string, unknown> = {}): Promise<void> {
-    await deps.db.outboundMessage.update({ where: { id }, data: { status, ...extra } })
+  /**
+   * Moves a row on, but only from the state this attempt left it in: an overlapping attempt
+   * (a retry started while a slow one still runs) must never overwrite a newer outcome.
+   */
+  async function finish(
+    id: string,
+    from: { status: string; attempts?: number },
+    status: string,
+    extra: Record<string, unknown> = {},
+  ): Promise<boolean> {
+    const { count } = await deps.db.outboundMessage.updateMany({
+      where: { id, status: from.status, ...(from.attempts !== undefined ? { attempts: from.attempts } : {}) },
+      data: { status, ...extra },
+    })
+    return count === 1
   }
 
-  return {
+  const activities = {
     async sendNurtureMessage(input: NurtureSend): Promise<NurtureSendOutcome> {
       const { db } = deps
       const key = `${input.leadId}/${input.channel}/${input.sequenceId}/${input.cycle}/${input.stepId}`
@@ -74,12 +87,17 @@ export function createNurtureActivities(deps: NurtureDeps) {
           WHERE outbound_message.status IN ('pending', 'deferred', 'retry')
         RETURNING id, status, skip_reason, attempts`
       const claim = claimed[0]
+      const mine = claim ? { status: 'pending', attempts: claim.attempts } : { status: 'pending' }
+      const sending = { status: 'sending', attempts: claim?.attempts ?? 0 }
       if (!claim) {
         const row = await db.outboundMessage.findUniqueOrThrow({ where: { dedupeKey: key } })
         if (row.status === 'sending') {
-          await finish(row.id, 'unconfirmed', {
+          // The attempt that called the vendor may still finish and mark it sent; if it does
+          // first, this changes nothing and the retry answers with what it recorded.
+          const marked = await finish(row.id, { status: 'sending' }, 'unconfirmed', {
             lastError: 'an earlier attempt stopped after calling the vendor',
           })
+          if (!marked) return activities.sendNurtureMessage(input)
           return { status: 'unconfirmed', messageId: row.id }
         }
         if (row.status === 'skipped' || row.status === 'failed')
@@ -100,7 +118,7 @@ export function createNurtureActivities(deps: NurtureDeps) {
         SELECT id FROM consent_record WHERE lead_id = ${input.leadId}::uuid ORDER BY at DESC, id DESC LIMIT 1`
       const consentRecordId = consent?.id ?? null
       const skip = async (reason: string): Promise<NurtureSendOutcome> => {
-        await finish(claim.id, 'skipped', { skipReason: reason, consentRecordId })
+        await finish(claim.id, mine, 'skipped', { skipReason: reason, consentRecordId })
         return { status: 'skipped', reason, stopSequence: STOPPING.has(reason), messageId: claim.id }
       }
       if (!lead || lead.isDuplicate || lead.status === 'CONVERTED' || lead.status === 'DISQUALIFIED')
@@ -112,7 +130,7 @@ export function createNurtureActivities(deps: NurtureDeps) {
       if (input.channel === 'whatsapp' && !deps.whatsapp.connected) return skip('channel_not_connected')
       if (isQuietAt(now, input.zones, input.quietHours)) {
         const retryAt = nextAllowedSendTime(now, input.zones, input.quietHours).toISOString()
-        await finish(claim.id, 'deferred', { skipReason: 'quiet_hours' })
+        await finish(claim.id, mine, 'deferred', { skipReason: 'quiet_hours' })
         return { status: 'deferred', reason: 'quiet_hours', retryAt }
       }
 
@@ -162,11 +180,14 @@ export function createNurtureActivities(deps: NurtureDeps) {
       } catch (err) {
         const failure = err instanceof EmailSendError ? err : null
         if (failure?.kind === 'ambiguous') {
-          await finish(claim.id, 'unconfirmed', { lastError: failure.message })
+          await finish(claim.id, sending, 'unconfirmed', { lastError: failure.message })
           return { status: 'unconfirmed', messageId: claim.id }
         }
         if (failure?.kind === 'rejected') {
-          await finish(claim.id, 'failed', { lastError: failure.message, skipReason: 'rejected_by_vendor' })
+          await finish(claim.id, sending, 'failed', {
+            lastError: failure.message,
+            skipReason: 'rejected_by_vendor',
+          })
           throw ApplicationFailure.create({
             type: 'EmailRejected',
             message: failure.message,
@@ -174,16 +195,20 @@ export function createNurtureActivities(deps: NurtureDeps) {
           })
         }
         // Not accepted (throttled, down, unreachable): the row may be claimed again.
-        await finish(claim.id, 'retry', { lastError: err instanceof Error ? err.message : String(err) })
+        await finish(claim.id, sending, 'retry', {
+          lastError: err instanceof Error ? err.message : String(err),
+        })
         throw err
       }
 
       const status = provider === 'log' ? 'simulated' : 'sent'
       const sentAt = clock()
       await db.$transaction(async (tx) => {
-        await tx.outboundMessage.update({
-          where: { id: claim.id },
-          data: { status, provider, providerMessageId, sentAt },
+        // The vendor accepted it: that is final, even over an `unconfirmed` a retry wrote
+        // while this attempt was still waiting for the answer.
+        await tx.outboundMessage.updateMany({
+          where: { id: claim.id, status: { in: ['sending', 'unconfirmed'] } },
+          data: { status, provider, providerMessageId, sentAt, skipReason: null, lastError: null },
         })
         await recordActivity(tx, {
           kind: input.channel,
@@ -206,4 +231,5 @@ export function createNurtureActivities(deps: NurtureDeps) {
       return { status, messageId: claim.id }
     },
   }
+  return activities
 }
