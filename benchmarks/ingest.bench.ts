@@ -15,7 +15,7 @@ import os from 'node:os'
 import pg from 'pg'
 import { startApiProcess, type ApiProcess } from './support/api-process.js'
 import { runBaseline, type BaselineResult } from './support/baseline.js'
-import { Cleanup } from './support/cleanup.js'
+import { runBenchmark, type Cleanup } from './support/cleanup.js'
 import { CpuMeter, postmasterOf, type CpuUsage } from './support/cpu.js'
 import { provisionDatabase, seedLeads, serverInfo } from './support/database.js'
 import { measureLookups, type LookupResult } from './support/dedupe-lookups.js'
@@ -312,14 +312,4 @@ async function main(cleanup: Cleanup): Promise<number> {
   return ingestion && ingestion.load.ok > 0 ? 0 : 1
 }
 
-const cleanup = new Cleanup()
-cleanup.onSignals()
-let exitCode = 1
-try {
-  exitCode = await main(cleanup)
-} catch (err) {
-  if (!cleanup.signalled) console.error(`benchmark failed: ${(err as Error).stack ?? String(err)}`)
-} finally {
-  await cleanup.run()
-}
-process.exit(exitCode)
+await runBenchmark(main)

@@ -27,13 +27,34 @@ export class Cleanup {
   }
 
   onSignals(): void {
+    let first = 0
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.on(signal, () => {
-        if (this.signalled) process.exit(130)
+        if (this.signalled) {
+          // tsx forwards the same Ctrl-C again within milliseconds: only a later one means "now".
+          if (performance.now() - first > 1000) process.exit(130)
+          return
+        }
         this.signalled = true
-        console.error(`\n${signal}: stopping the API and PostgreSQL...`)
+        first = performance.now()
+        console.error(`\n${signal}: stopping the servers the benchmark started...`)
         void this.run().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
       })
     }
   }
+}
+
+/** Runs a benchmark's main with its teardown guaranteed, then exits with main's code. */
+export async function runBenchmark(main: (cleanup: Cleanup) => Promise<number>): Promise<never> {
+  const cleanup = new Cleanup()
+  cleanup.onSignals()
+  let exitCode = 1
+  try {
+    exitCode = await main(cleanup)
+  } catch (err) {
+    if (!cleanup.signalled) console.error(`benchmark failed: ${(err as Error).stack ?? String(err)}`)
+  } finally {
+    await cleanup.run()
+  }
+  process.exit(exitCode)
 }
