@@ -36,7 +36,11 @@ describe('loadConfig', () => {
         OUTBOX_LEASE_MS: 30_000,
         OUTBOX_DISPATCH_TIMEOUT_MS: 5000,
         OUTBOX_MAX_BACKOFF_MS: 60_000,
-        WORKER_MAX_CACHED_WORKFLOWS: 1000,
+        WORKER_MAX_CACHED_WORKFLOWS: 250,
+        JOURNEY_DEFAULT_TIME_ZONE: 'Asia/Kolkata',
+        SENDGRID_API_URL: 'https://api.sendgrid.com',
+        EMAIL_FROM_ADDRESS: 'hello@leadwire.invalid',
+        EMAIL_FROM_NAME: 'Leadwire',
       })
     })
 
@@ -50,6 +54,7 @@ describe('loadConfig', () => {
         'TEMPORAL_UI_URL',
         'LOG_PRETTY',
         'WORKFLOW_BUNDLE_PATH',
+        'SENDGRID_API_KEY',
       ] as const) {
         expect(config[key], key).toBeUndefined()
       }
