@@ -1,15 +1,14 @@
-import { Client, Connection } from '@temporalio/client'
-import { NativeConnection, Worker } from '@temporalio/worker'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { Worker } from '@temporalio/worker'
+import { describe, expect, it } from 'vitest'
 import { DEFAULT_NURTURE_SEQUENCE } from '../../domain/journey/nurture-sequence.rules.js'
 import { waitFor } from '../../platform/process/child-process.js'
-import { installTemporalRuntime } from '../../platform/temporal/runtime.js'
 import {
   getJourneyState,
   LEAD_JOURNEY_WORKFLOW,
   leadJourneyId,
 } from '../../workflows/lead-journey.messages.js'
-import { silentLog, uniqueTaskQueue, workflowBundle } from '../support/temporal.js'
+import { uniqueTaskQueue, workflowBundle } from '../support/temporal.js'
+import { useDevServer } from './support/dev-server.js'
 import { fakeActivities } from './support/fake-activities.js'
 
 /*
@@ -18,20 +17,7 @@ import { fakeActivities } from './support/fake-activities.js'
  * workflow task handed to a poller that has gone, so a restart is tested here instead.)
  */
 
-let connection: Connection
-let client: Client
-let native: NativeConnection
-
-beforeAll(async () => {
-  installTemporalRuntime(silentLog)
-  connection = await Connection.connect({ address: inject('temporalAddress') })
-  client = new Client({ connection })
-  native = await NativeConnection.connect({ address: inject('temporalAddress') })
-})
-afterAll(async () => {
-  await connection?.close()
-  await native?.close()
-})
+const server = useDevServer()
 
 /** The default five emails, 1.5 s apart instead of days. */
 const FAST_SEQUENCE = {
@@ -48,13 +34,13 @@ describe('leadJourney across a worker restart', () => {
     const options = { policy: { sequence: FAST_SEQUENCE } }
     const first = fakeActivities(options)
     const worker1 = await Worker.create({
-      connection: native,
+      connection: server.native,
       taskQueue,
       workflowBundle: await workflowBundle(),
       activities: first.activities,
     })
     const handle = await worker1.runUntil(async () => {
-      const h = await client.workflow.start(LEAD_JOURNEY_WORKFLOW, {
+      const h = await server.client.workflow.start(LEAD_JOURNEY_WORKFLOW, {
         workflowId: leadJourneyId(leadId),
         taskQueue,
         args: [{ leadId }],
@@ -64,7 +50,7 @@ describe('leadJourney across a worker restart', () => {
     })
     const second = fakeActivities(options)
     const worker2 = await Worker.create({
-      connection: native,
+      connection: server.native,
       taskQueue,
       workflowBundle: await workflowBundle(),
       activities: second.activities,

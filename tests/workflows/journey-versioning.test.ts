@@ -1,9 +1,7 @@
 import { fileURLToPath } from 'node:url'
-import { Client, Connection } from '@temporalio/client'
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker } from '@temporalio/worker'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker'
+import { describe, expect, it } from 'vitest'
 import { waitFor } from '../../platform/process/child-process.js'
-import { installTemporalRuntime } from '../../platform/temporal/runtime.js'
 import {
   engagementRecorded,
   getJourneyState,
@@ -11,7 +9,8 @@ import {
   leadJourneyId,
 } from '../../workflows/lead-journey.messages.js'
 import { JOURNEY_VERSION, STAGE } from '../../workflows/search-attributes.js'
-import { silentLog, uniqueTaskQueue, workflowBundle } from '../support/temporal.js'
+import { uniqueTaskQueue, workflowBundle } from '../support/temporal.js'
+import { useDevServer } from './support/dev-server.js'
 import { fakeActivities } from './support/fake-activities.js'
 
 /*
@@ -21,20 +20,7 @@ import { fakeActivities } from './support/fake-activities.js'
  * with the signal carried over.
  */
 
-let connection: Connection
-let client: Client
-let native: NativeConnection
-
-beforeAll(async () => {
-  installTemporalRuntime(silentLog)
-  connection = await Connection.connect({ address: inject('temporalAddress') })
-  client = new Client({ connection })
-  native = await NativeConnection.connect({ address: inject('temporalAddress') })
-})
-afterAll(async () => {
-  await connection?.close()
-  await native?.close()
-})
+const server = useDevServer()
 
 const V1_ENTRY = fileURLToPath(new URL('./fixtures/lead-journey-v1.workflow.ts', import.meta.url))
 
@@ -45,7 +31,7 @@ describe('leadJourney versioning', () => {
     const v1Bundle = await bundleWorkflowCode({ workflowsPath: V1_ENTRY, logger: new DefaultLogger('WARN') })
     const v1 = fakeActivities()
     const worker1 = await Worker.create({
-      connection: native,
+      connection: server.native,
       taskQueue,
       workflowBundle: v1Bundle,
       activities: v1.activities,
@@ -53,7 +39,7 @@ describe('leadJourney versioning', () => {
     const handles = await worker1.runUntil(async () => {
       const started = await Promise.all(
         leadIds.map((leadId) =>
-          client.workflow.start(LEAD_JOURNEY_WORKFLOW, {
+          server.client.workflow.start(LEAD_JOURNEY_WORKFLOW, {
             workflowId: leadJourneyId(leadId),
             taskQueue,
             args: [{ leadId }],
@@ -72,7 +58,7 @@ describe('leadJourney versioning', () => {
     // The deploy: version 2's workers take over the task queue.
     const v2 = fakeActivities()
     const worker2 = await Worker.create({
-      connection: native,
+      connection: server.native,
       taskQueue,
       workflowBundle: await workflowBundle(),
       activities: v2.activities,
@@ -113,7 +99,7 @@ describe('leadJourney versioning', () => {
         // Counts per version, as operators see them (visibility is eventually consistent).
         const count = async (version: string) =>
           (
-            await client.workflow.count(
+            await server.client.workflow.count(
               `TaskQueue = '${taskQueue}' AND JourneyVersion = '${version}' AND ExecutionStatus = 'Running'`,
             )
           ).count
