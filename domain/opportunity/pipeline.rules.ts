@@ -1,3 +1,4 @@
+import { parseCalendarDate, type CalendarDate } from '../time/calendar-date.rules.js'
 /*
  * The opportunity pipeline: its stages, their default win probabilities, the forecast
  * category a deal counts in, and what a valid opportunity looks like. Pure: "today" is
@@ -107,8 +108,8 @@ export function forecastCategory(input: {
   const { stage, probability } = input
   if (stage === 'closed_won') return 'closed'
   if (!isOpenStage(stage)) return 'omitted'
-  const close = parseIsoDate(input.closeDate)
-  const today = parseIsoDate(input.today)
+  const close = parseCalendarDate(input.closeDate)
+  const today = parseCalendarDate(input.today)
   const datesKnown = close !== null && today !== null
   if (datesKnown && input.closeDate < input.today) return 'pipeline'
   if (datesKnown && probability >= COMMIT_PROBABILITY && quarterIndex(close) === quarterIndex(today)) {
@@ -185,12 +186,12 @@ export function validateOpportunityDraft(draft: OpportunityDraftInput, today: st
     add('/probability', 'must be an integer from 0 to 100')
   }
 
-  if (typeof closeDate !== 'string' || parseIsoDate(closeDate) === null) {
+  if (typeof closeDate !== 'string' || parseCalendarDate(closeDate) === null) {
     add('/closeDate', 'must be a real date in the form YYYY-MM-DD')
   } else if (
     typeof stage === 'string' &&
     isOpenStage(stage) &&
-    parseIsoDate(today) !== null &&
+    parseCalendarDate(today) !== null &&
     closeDate < today
   ) {
     add('/closeDate', `must not be before today (${today}) while the opportunity is open`)
@@ -201,36 +202,6 @@ export function validateOpportunityDraft(draft: OpportunityDraftInput, today: st
 
 function isPercent(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 100
-}
-
-interface CalendarDate {
-  year: number
-  month: number
-  day: number
-}
-
-/*
- * Strict 'YYYY-MM-DD' with the calendar checked by hand (Gregorian leap years): Date.parse
- * would roll 2026-02-30 over to 2026-03-02. Years 0001-9999 only, so that string order
- * equals date order, which the slip and past-date checks rely on.
- */
-function parseIsoDate(value: string): CalendarDate | null {
-  if (typeof value !== 'string') return null
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
-  if (match === null) return null
-  const year = Number(match[1])
-  const month = Number(match[2])
-  const day = Number(match[3])
-  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null
-  return { year, month, day }
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) {
-    const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
-    return leap ? 29 : 28
-  }
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31
 }
 
 /** Quarters counted from year 0, so two dates share a quarter exactly when their indices match. */

@@ -1,3 +1,4 @@
+import { calendarDay, isCalendarDate } from '../time/calendar-date.rules.js'
 import { isObject, type Json } from '../rules/rule-set-validation.js'
 import {
   BANT_CRITERIA,
@@ -33,39 +34,6 @@ export interface QualificationFieldError {
 
 export type QualificationInputResult =
   { ok: true; value: QualificationInput } | { ok: false; errors: QualificationFieldError[] }
-
-/**
- * Days since 1970-01-01 for a real calendar date written 'YYYY-MM-DD' (years 0001-9999),
- * null for anything else: other shapes, month 13, 2026-02-30, 2026-02-29.
- *
- * Counted by hand (proleptic Gregorian calendar) rather than with `Date`: `Date.parse` rolls
- * 2026-02-30 over to 2026-03-02, and `Date.UTC` reads years 0-99 as 1900-1999.
- */
-export function calendarDay(value: string): number | null {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
-  if (match === null) return null
-  const year = Number(match[1])
-  const month = Number(match[2])
-  const day = Number(match[3])
-  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null
-  // Howard Hinnant's days_from_civil: years start in March so the leap day comes last.
-  const y = month <= 2 ? year - 1 : year
-  const era = Math.floor(y / 400)
-  const yearOfEra = y - era * 400
-  const dayOfYear = Math.floor((153 * ((month + 9) % 12) + 2) / 5) + day - 1
-  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear
-  return era * 146_097 + dayOfEra - 719_468
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31
-}
-
-/** Whether `value` is a real calendar date written 'YYYY-MM-DD' (2026-02-30 is not one). */
-export function isCalendarDate(value: unknown): value is string {
-  return typeof value === 'string' && calendarDay(value) !== null
-}
 
 /**
  * Checks answers from the API or a journey update and returns a fresh, cleaned copy; the

@@ -1,4 +1,4 @@
-import { calendarDay } from './qualification-input.rules.js'
+import { calendarDay } from '../time/calendar-date.rules.js'
 import {
   BANT_CRITERIA,
   CRITERION_FACTS,

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { calendarDay, isCalendarDate } from '../../../domain/time/calendar-date.rules.js'
 import {
-  calendarDay,
-  isCalendarDate,
   validateQualificationInput,
   type QualificationFieldError,
 } from '../../../domain/qualification/qualification-input.rules.js'
