@@ -1,4 +1,4 @@
-import { calendarDay, isCalendarDate } from '../time/calendar-date.rules.js'
+import { isCalendarDate } from '../time/calendar-date.rules.js'
 import { isObject, type Json } from '../rules/rule-set-validation.js'
 import {
   BANT_CRITERIA,
