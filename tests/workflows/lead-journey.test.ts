@@ -414,6 +414,41 @@ describe('leadJourney qualification and conversion', () => {
 })
 
 describe('leadJourney durability', () => {
+  it('continues as new before its history grows large, keeping its state', async () => {
+    await withJourney({}, async ({ handle }) => {
+      await env.sleep('1 minute')
+      const firstRun = (await handle.describe()).runId
+      let sent = 0
+      // Web visits: each one is a signal and a score upsert in history.
+      while ((await handle.describe()).runId === firstRun && sent < 4000) {
+        await Promise.all(
+          Array.from({ length: 50 }, (_, i) =>
+            handle.signal(engagementRecorded, {
+              event: 'webVisit',
+              activityId: `00000000-0000-7000-8000-${String(sent + i).padStart(12, '0')}`,
+              occurredAt: new Date().toISOString(),
+              score: 20 + ((sent + i) % 40),
+            }),
+          ),
+        )
+        sent += 50
+      }
+      // The last batches may still be in flight: give the journey a moment to act on them.
+      for (let i = 0; i < 100 && (await handle.describe()).runId === firstRun; i++)
+        await env.sleep('1 second')
+      const description = await handle.describe()
+      expect(description.runId, `after ${sent} signals`).not.toBe(firstRun)
+      const state = await handle.query(getJourneyState)
+      expect(state).toMatchObject({ stage: 'Nurturing', cycle: 1 })
+      expect(state.sequence.steps[0]?.status).toBe('sent')
+      const history = await env.client.workflow.getHandle(handle.workflowId, firstRun).fetchHistory()
+      // Signals keep arriving while it winds down (a flood of 50 at a time here); the run still
+      // ends far below Temporal's 50,000-event limit, by continuing as new.
+      expect(history.events?.length).toBeLessThan(10_000)
+      expect(history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy()
+    })
+  })
+
   it('continues as new into each nurture cycle after a recycle, keeping its state', async () => {
     await withJourney({ policy: { recycleAfterDays: 30 } }, async ({ handle, fake }) => {
       await env.sleep('1 hour')
