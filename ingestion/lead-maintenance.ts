@@ -102,9 +102,21 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
             decidedAt: clock(),
           },
         })
-        // The duplicate's own journey (if it had one) ends: its master's journey carries on.
-        if (!duplicate.isDuplicate)
+        // The duplicate's own journey (if it had one) ends: its master's journey carries on,
+        // and the duplicate's open tasks close with it rather than linger in an SDR's inbox.
+        if (!duplicate.isDuplicate) {
+          await tx.task.updateMany({
+            where: { leadId: duplicateId, status: 'open' },
+            data: {
+              status: 'done',
+              outcome: 'merged',
+              completedAt: clock(),
+              completedBy: actor.id,
+              updatedBy: actor.id,
+            },
+          })
           await enqueue(tx, 'lead.merged', duplicateId, { leadId: duplicateId, masterId }, undefined)
+        }
         return { masterId, duplicateId, filled: filled.map(String), score: score.score }
       })
     },

@@ -1,3 +1,4 @@
+import { openJourneyTask } from '../../crm/tasks.js'
 import type { Client } from '@temporalio/client'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../platform/config.js'
@@ -111,6 +112,14 @@ describe('a lead posted to the API starts its journey through the outbox', () =>
         15_000,
         'both journeys to run',
       )
+      const open = await openJourneyTask(database.db, {
+        leadId: b.id,
+        workflowId: `lead/${b.id}`,
+        kind: 'first_contact',
+        cycle: 1,
+        attempt: 1,
+        dueAt: new Date(Date.now() + 3_600_000).toISOString(),
+      })
       const merged = await app.inject({
         method: 'POST',
         url: `/v1/leads/${a.id}/merge`,
@@ -123,6 +132,11 @@ describe('a lead posted to the API starts its journey through the outbox', () =>
         "the duplicate's journey to be cancelled",
       )
       expect(await status(a.id)).toBe('RUNNING')
+      // Its open task closed with it: it no longer waits in an SDR's inbox.
+      expect(await database.db.task.findUniqueOrThrow({ where: { id: open.id } })).toMatchObject({
+        status: 'done',
+        outcome: 'merged',
+      })
       const firstRun = (await client.workflow.getHandle(`lead/${b.id}`).describe()).runId
 
       const unlinked = await app.inject({ method: 'POST', url: `/v1/leads/${b.id}/not-duplicate` })
