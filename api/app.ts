@@ -10,6 +10,7 @@ import leads from './routes/leads/index.js'
 import leadJourney from './routes/leads/journey.js'
 import tasks from './routes/tasks/index.js'
 import ruleSets from './routes/rule-sets/index.js'
+import journeys from './routes/journeys/index.js'
 import { validatorCompiler } from './validation.js'
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
@@ -64,5 +65,6 @@ export async function buildApp({ services: deps, logger }: BuildAppOptions): Pro
   await app.register(leadJourney, { prefix: '/v1/leads' })
   await app.register(tasks, { prefix: '/v1/tasks' })
   await app.register(ruleSets, { prefix: '/v1/rule-sets' })
+  await app.register(journeys, { prefix: '/v1/journeys' })
   return app
 }

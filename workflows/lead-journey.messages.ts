@@ -19,6 +19,9 @@ export function leadJourneyId(leadId: string): string {
 
 export type { JourneyStage }
 
+/** Every workflow code version a journey may run (its JourneyVersion search attribute). */
+export const JOURNEY_VERSIONS = ['1', '2'] as const
+
 export interface LeadJourneyInput {
   leadId: string
   /** Set by continue-as-new: the journey so far, carried into a fresh history. */

@@ -32,6 +32,7 @@ import {
   engagementRecorded,
   getJourneyState,
   JOURNEY_REJECTIONS,
+  type JOURNEY_VERSIONS,
   ownerChanged,
   recordQualification,
   recycleLead,
@@ -66,7 +67,7 @@ const converter = proxyActivities<Activities>(conversion)
  * (count them in the Temporal UI: JourneyVersion = '1').
  */
 const PLAYBOOK_PATCH = 'journey-v2-playbook'
-const VERSION = '2'
+const VERSION: (typeof JOURNEY_VERSIONS)[number] = '2'
 
 /** Well under Temporal's 50k-event limit, and small enough that replays stay quick. */
 const MAX_HISTORY_EVENTS = 5_000

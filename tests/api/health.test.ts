@@ -145,6 +145,7 @@ describe('API description', () => {
         '/v1/tasks',
         '/v1/tasks/{id}/complete',
         '/v1/rule-sets/{kind}',
+        '/v1/journeys/counts',
         '/health',
         '/ready',
       ].sort(),
@@ -223,6 +224,7 @@ describe('API description', () => {
     ['get', '/v1/tasks'],
     ['post', '/v1/tasks/{id}/complete'],
     ['get', '/v1/rule-sets/{kind}'],
+    ['get', '/v1/journeys/counts'],
   ])('declares 200 and 4xx responses on %s %s', (method, path) => {
     const op = doc.paths[path]?.[method]
     expect(op, `${method} ${path}`).toBeDefined()

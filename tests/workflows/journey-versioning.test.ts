@@ -10,6 +10,8 @@ import {
 } from '../../workflows/lead-journey.messages.js'
 import { JOURNEY_VERSION, STAGE } from '../../workflows/search-attributes.js'
 import { uniqueTaskQueue, workflowBundle } from '../support/temporal.js'
+import { buildTestApp } from '../support/app.js'
+import { testConfig } from '../support/config.js'
 import { useDevServer } from './support/dev-server.js'
 import { fakeActivities } from './support/fake-activities.js'
 
@@ -108,6 +110,19 @@ describe('leadJourney versioning', () => {
           15_000,
           'one journey on each version',
         )
+        // The API's rollout view groups every running journey by version and by stage.
+        const app = await buildTestApp({ config: testConfig(), db: undefined as never })
+        try {
+          const res = await app.inject({ method: 'GET', url: '/v1/journeys/counts' })
+          expect(res.statusCode, res.body).toBe(200)
+          const counts = res.json<{ running: number; byVersion: { version: string; running: number }[] }>()
+          const on = (v: string) => counts.byVersion.find((g) => g.version === v)?.running ?? 0
+          expect(on('1')).toBeGreaterThanOrEqual(1)
+          expect(on('2')).toBeGreaterThanOrEqual(1)
+          expect(counts.byVersion.reduce((n, g) => n + g.running, 0)).toBe(counts.running)
+        } finally {
+          await app.close()
+        }
       })
     } finally {
       await Promise.all(handles.map((h) => h.terminate('test over').catch(() => undefined)))
