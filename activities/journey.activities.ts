@@ -2,13 +2,13 @@ import type { JourneyPolicy } from '../domain/journey/journey-policy.js'
 import { STAGE_STATUS, type JourneyStage } from '../domain/journey/journey-stage.rules.js'
 import { zonesForLead } from '../domain/journey/time-zones.rules.js'
 import type { QualificationInput } from '../domain/qualification/qualification.js'
-import { asJson, recordActivity } from '../ingestion/activity-log.js'
+import { recordActivity } from '../ingestion/activity-log.js'
 import { marketingChannels } from '../ingestion/consent-state.js'
 import { convertLead } from '../crm/conversion.js'
 import { saveQualification } from '../crm/qualification.js'
 import { escalateTask, openJourneyTask, type OpenJourneyTask } from '../crm/tasks.js'
-import { lockLeads, OPEN_STATUSES } from '../ingestion/lead-rows.js'
-import type { Db } from '../platform/database/prisma.js'
+import { adjustOpenLeads, lockLeads, OPEN_STATUSES } from '../ingestion/lead-rows.js'
+import { asJson, type Db } from '../platform/database/prisma.js'
 import { LeadwireError } from '../platform/errors.js'
 import { ApplicationFailure } from '@temporalio/activity'
 import type { ConversionRequest } from '../workflows/lead-journey.messages.js'
@@ -110,7 +110,7 @@ export function createJourneyActivities({ db, journeyPolicy, defaultTimeZone }: 
         const wasOpen = OPEN_STATUSES.has(lead.status)
         const isOpen = OPEN_STATUSES.has(status)
         if (lead.ownerId && !lead.isDuplicate && wasOpen !== isOpen)
-          await tx.$executeRaw`UPDATE app_user SET open_leads = GREATEST(open_leads + ${isOpen ? 1 : -1}, 0) WHERE id = ${lead.ownerId}`
+          await adjustOpenLeads(tx, lead.ownerId, isOpen ? 1 : -1)
         await recordActivity(tx, {
           kind: 'stage_change',
           direction: 'internal',

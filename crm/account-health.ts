@@ -1,8 +1,8 @@
 import { accountHealth } from '../domain/account/health.rules.js'
 import { nextLifecycleStage, type LifecycleStage } from '../domain/account/lifecycle.rules.js'
-import type { Db } from '../platform/database/prisma.js'
+import { asJson, type Db } from '../platform/database/prisma.js'
 import { NotFoundError } from '../platform/errors.js'
-import { asJson, recordActivity } from '../ingestion/activity-log.js'
+import { recordActivity } from '../ingestion/activity-log.js'
 
 const DAY = 86_400_000
 

@@ -10,13 +10,18 @@ import {
   probabilityFor,
   type OpportunityStage,
 } from '../domain/opportunity/pipeline.rules.js'
-import { lockLeads, OPEN_STATUSES, type LeadRow } from '../ingestion/lead-rows.js'
+import {
+  adjustOpenLeads,
+  closeOpenTasks,
+  lockLeads,
+  OPEN_STATUSES,
+  type LeadRow,
+} from '../ingestion/lead-rows.js'
 import { enqueue } from '../ingestion/outbox/outbox.repository.js'
-import type { Db, Tx } from '../platform/database/prisma.js'
+import { asJson, type Db, type Tx } from '../platform/database/prisma.js'
 import { DomainRuleError, NotFoundError, type FieldError } from '../platform/errors.js'
 import type { ConversionRequest, ConversionResult } from '../workflows/lead-journey.messages.js'
-import { asJson, recordActivity } from '../ingestion/activity-log.js'
-import { closeOpenTasks } from './tasks.js'
+import { recordActivity } from '../ingestion/activity-log.js'
 
 /*
  * Account-first conversion: a qualified lead becomes an Account (matched by domain, then
@@ -35,8 +40,6 @@ export interface Eligibility {
   stage: string | null
   reasons: EligibilityReason[]
 }
-
-type AccountPick = { id: string; domain: string | null; gstin: string | null; isActive: boolean }
 
 /** Why a lead cannot be converted now; empty when it can. */
 export function eligibilityOf(lead: LeadRow, converted: boolean): Eligibility {
@@ -99,15 +102,7 @@ async function findAccount(tx: Tx | Db, lead: LeadRow, gstin: string | null) {
     keys.domain ? tx.account.findUnique({ where: { domain: keys.domain }, select: pick }) : null,
     keys.gstin ? tx.account.findUnique({ where: { gstin: keys.gstin }, select: pick }) : null,
   ])
-  const match = chooseAccountMatch({
-    byDomain: byDomain as AccountPick | null,
-    byGstin: byGstin as AccountPick | null,
-  })
-  return {
-    keys,
-    match,
-    name: match ? (byDomain?.id === match.account.id ? byDomain?.name : byGstin?.name) : null,
-  }
+  return { keys, match: chooseAccountMatch({ byDomain, byGstin }) }
 }
 
 function opportunityFor(lead: LeadRow, request: ConversionRequest, accountName: string, today: string) {
@@ -140,8 +135,8 @@ export async function previewConversion(
   if (!lead) throw new NotFoundError('lead', leadId)
   const { gstin, errors } = gstinOf(request)
   if (errors.length) throw new DomainRuleError('The account GSTIN is not valid.', errors)
-  const { keys, match, name } = await findAccount(db, lead, gstin)
-  const accountName = match ? (name ?? '') : (request.account?.name ?? accountNameFor(lead))
+  const { keys, match } = await findAccount(db, lead, gstin)
+  const accountName = match ? match.account.name : (request.account?.name ?? accountNameFor(lead))
   return {
     eligibility: eligibilityOf(lead, lead.conversion !== null),
     account: match
@@ -313,9 +308,8 @@ export async function convertLead(db: Db, cmd: ConvertCommand): Promise<Conversi
       where: { id: lead.id },
       data: { status: 'CONVERTED', journeyStage: 'Converted', updatedBy: by },
     })
-    await closeOpenTasks(tx, lead.id, 'converted', by)
-    if (lead.ownerId && OPEN_STATUSES.has(lead.status))
-      await tx.$executeRaw`UPDATE app_user SET open_leads = GREATEST(open_leads - 1, 0) WHERE id = ${lead.ownerId}`
+    await closeOpenTasks(tx, lead.id, 'converted', by, at)
+    if (lead.ownerId && OPEN_STATUSES.has(lead.status)) await adjustOpenLeads(tx, lead.ownerId, -1)
 
     const accountMatchedBy = match?.matchedBy ?? 'created'
     const row = await tx.leadConversion.create({

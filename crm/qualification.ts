@@ -9,9 +9,8 @@ import {
   summariseQualification,
 } from '../domain/qualification/qualification-summary.rules.js'
 import { lockLeads } from '../ingestion/lead-rows.js'
-import type { Db } from '../platform/database/prisma.js'
+import { asJson, type Db } from '../platform/database/prisma.js'
 import { NotFoundError } from '../platform/errors.js'
-import { asJson } from '../ingestion/activity-log.js'
 
 const DAY = 86_400_000
 

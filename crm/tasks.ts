@@ -200,17 +200,3 @@ export async function completeTask(
 export async function markContacted(tx: Tx, leadId: string, at: Date): Promise<void> {
   await tx.lead.updateMany({ where: { id: leadId, contactedAt: null }, data: { contactedAt: at } })
 }
-
-/** Closes a lead's open tasks (conversion, disqualification). */
-export async function closeOpenTasks(
-  tx: Tx,
-  leadId: string,
-  outcome: string,
-  actorId: string,
-): Promise<number> {
-  const { count } = await tx.task.updateMany({
-    where: { leadId, status: 'open' },
-    data: { status: 'done', outcome, completedAt: new Date(), completedBy: actorId, updatedBy: actorId },
-  })
-  return count
-}

@@ -1,5 +1,4 @@
 import { uuidv7 } from 'uuidv7'
-import type { Prisma } from '../generated/prisma/client.js'
 import type { Tx } from '../platform/database/prisma.js'
 
 /** One timeline entry; see the Activity model. */
@@ -43,5 +42,3 @@ export async function recordActivity(tx: Tx, e: ActivityEntry): Promise<{ id: st
   })
   return { id: existing.id, created: false }
 }
-
-export const asJson = (v: unknown) => v as Prisma.InputJsonValue

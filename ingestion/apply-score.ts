@@ -1,9 +1,7 @@
 import type { DraftLead } from '../domain/lead/draft-lead.js'
 import type { ScoreResult } from '../domain/scoring/score.rules.js'
 import type { Prisma } from '../generated/prisma/client.js'
-import type { Tx } from '../platform/database/prisma.js'
-
-const json = (v: unknown) => v as Prisma.InputJsonValue
+import { asJson, type Tx } from '../platform/database/prisma.js'
 
 /**
  * Stores a recalculated score on a lead (with any field changes that caused it) and the
@@ -28,9 +26,9 @@ export async function applyScore(
     where: { id: input.leadId },
     data: {
       ...(input.changes ?? {}),
-      engagement: json(input.engagement),
+      engagement: asJson(input.engagement),
       score: score.score,
-      scoreBreakdown: json(score.breakdown),
+      scoreBreakdown: asJson(score.breakdown),
       scoreExplanation: score.explanation,
       scoreRuleVersion: score.version,
       updatedBy: input.actorId,
@@ -41,13 +39,13 @@ export async function applyScore(
       leadId: input.leadId,
       kind: 'score',
       ruleVersion: score.version,
-      inputs: json({
+      inputs: asJson({
         lead: input.scoredLead,
         engagement: input.engagement,
         cause: input.cause,
         by: input.actorId,
       }),
-      outcome: json(score),
+      outcome: asJson(score),
       decidedAt: input.at,
     },
   })

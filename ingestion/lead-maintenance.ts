@@ -16,15 +16,13 @@ import type { EngagementEvent } from '../domain/scoring/scoring-rules.js'
 import { CONTACT_EVENTS } from '../domain/journey/journey-stage.rules.js'
 import { recordActivity } from './activity-log.js'
 import type { Prisma } from '../generated/prisma/client.js'
-import type { Db } from '../platform/database/prisma.js'
+import { asJson, type Db } from '../platform/database/prisma.js'
 import { ConflictError, DomainRuleError, NotFoundError } from '../platform/errors.js'
 import { applyScore } from './apply-score.js'
-import { lockLeads, OPEN_STATUSES, rowToDraft } from './lead-rows.js'
+import { adjustOpenLeads, closeOpenTasks, lockLeads, OPEN_STATUSES, rowToDraft } from './lead-rows.js'
 import { enqueue } from './outbox/outbox.repository.js'
 import type { RuleCache } from './rules/active-rules.js'
 import type { IngestionPolicy } from './steps/assess.js'
-
-const json = (v: unknown) => v as Prisma.InputJsonValue
 
 export interface LeadMaintenanceDeps {
   db: Db
@@ -83,38 +81,29 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
           data: {
             isDuplicate: true,
             duplicateOfId: masterId,
-            duplicateReason: json({ kind: 'manual', by: actor.id }),
+            duplicateReason: asJson({ kind: 'manual', by: actor.id }),
             updatedBy: actor.id,
           },
         })
         await tx.lead.updateMany({ where: { duplicateOfId: duplicateId }, data: { duplicateOfId: masterId } })
         await tx.leadMatchKey.updateMany({ where: { leadId: duplicateId }, data: { leadId: masterId } })
         if (duplicate.ownerId && OPEN_STATUSES.has(duplicate.status) && !duplicate.isDuplicate) {
-          await tx.$executeRaw`UPDATE app_user SET open_leads = GREATEST(open_leads - 1, 0) WHERE id = ${duplicate.ownerId}`
+          await adjustOpenLeads(tx, duplicate.ownerId, -1)
         }
         await tx.leadDecision.create({
           data: {
             leadId: masterId,
             kind: 'merge',
             ruleVersion: score.version,
-            inputs: json({ masterId, duplicateId, by: actor.id }),
-            outcome: json({ filled, score: score.score }),
+            inputs: asJson({ masterId, duplicateId, by: actor.id }),
+            outcome: asJson({ filled, score: score.score }),
             decidedAt: clock(),
           },
         })
         // The duplicate's own journey (if it had one) ends: its master's journey carries on,
         // and the duplicate's open tasks close with it rather than linger in an SDR's inbox.
         if (!duplicate.isDuplicate) {
-          await tx.task.updateMany({
-            where: { leadId: duplicateId, status: 'open' },
-            data: {
-              status: 'done',
-              outcome: 'merged',
-              completedAt: clock(),
-              completedBy: actor.id,
-              updatedBy: actor.id,
-            },
-          })
+          await closeOpenTasks(tx, duplicateId, 'merged', actor.id, clock())
           await enqueue(tx, 'lead.merged', duplicateId, { leadId: duplicateId, masterId }, undefined)
         }
         return { masterId, duplicateId, filled: filled.map(String), score: score.score }
@@ -132,7 +121,7 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
           data: {
             isDuplicate: false,
             duplicateOfId: null,
-            duplicateReason: json({ kind: 'not_duplicate', by: actor.id, was: lead.duplicateOfId }),
+            duplicateReason: asJson({ kind: 'not_duplicate', by: actor.id, was: lead.duplicateOfId }),
             updatedBy: actor.id,
           },
         })
@@ -140,8 +129,8 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
           data: {
             leadId: id,
             kind: 'not_duplicate',
-            inputs: json({ by: actor.id, was: lead.duplicateOfId }),
-            outcome: json({ master: true }),
+            inputs: asJson({ by: actor.id, was: lead.duplicateOfId }),
+            outcome: asJson({ master: true }),
             decidedAt: clock(),
           },
         })

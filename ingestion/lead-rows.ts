@@ -55,3 +55,23 @@ export async function lockLeads(tx: Tx, ids: string[]): Promise<Map<string, Lead
   const rows = await tx.lead.findMany({ where: { id: { in: sorted } } })
   return new Map(rows.map((r) => [r.id, r]))
 }
+
+/** Moves an owner's open-lead count, in the caller's transaction (capacity reads it). */
+export async function adjustOpenLeads(tx: Tx, ownerId: string, delta: 1 | -1): Promise<void> {
+  await tx.$executeRaw`UPDATE app_user SET open_leads = GREATEST(open_leads + ${delta}, 0) WHERE id = ${ownerId}`
+}
+
+/** Closes a lead's open tasks when its journey ends (merge, conversion): none lingers in an inbox. */
+export async function closeOpenTasks(
+  tx: Tx,
+  leadId: string,
+  outcome: string,
+  actorId: string,
+  at: Date,
+): Promise<number> {
+  const { count } = await tx.task.updateMany({
+    where: { leadId, status: 'open' },
+    data: { status: 'done', outcome, completedAt: at, completedBy: actorId, updatedBy: actorId },
+  })
+  return count
+}

@@ -12,6 +12,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow'
 import type { Activities } from '../activities/index.js'
+import type { JourneyContext } from '../activities/journey.activities.js'
 import {
   CONTACT_EVENTS,
   CONTACTED_TASK_OUTCOMES,
@@ -200,17 +201,22 @@ class LeadJourney {
     if (!ctx.found || ctx.isDuplicate) return false
     await db.recordJourneyStarted({ leadId: this.s.leadId, startedAt: this.s.startedAt })
     // A signal may have arrived while the context loaded: what it set is newer.
-    if (!this.scoreSignalled) this.s.score = ctx.score
-    this.s.ownerId ??= ctx.ownerId
-    this.s.channels = ctx.channels
-    this.s.zones = ctx.zones
-    this.s.policy = ctx.policy
+    this.applyContext(ctx, { keepSignalled: true })
     this.s.contactedAt ??= ctx.contactedAt
     this.startNurture()
     if (ctx.contactedAt)
       this.setStage(stageAfterContact(this.s.stage), 'contacted before the journey started')
     this.checkQualificationTrigger()
     return true
+  }
+
+  /** The lead's context as loaded at the start of a cycle: the policy, channels and zones it runs on. */
+  private applyContext(ctx: JourneyContext, { keepSignalled }: { keepSignalled: boolean }): void {
+    if (!keepSignalled || !this.scoreSignalled) this.s.score = ctx.score
+    this.s.ownerId = keepSignalled ? (this.s.ownerId ?? ctx.ownerId) : ctx.ownerId
+    this.s.channels = ctx.channels
+    this.s.zones = ctx.zones
+    this.s.policy = ctx.policy
   }
 
   private startNurture(): void {
@@ -301,11 +307,7 @@ class LeadJourney {
           return false
         }
         this.s.cycle += 1
-        this.s.score = ctx.score
-        this.s.ownerId = ctx.ownerId
-        this.s.channels = ctx.channels
-        this.s.zones = ctx.zones
-        this.s.policy = ctx.policy
+        this.applyContext(ctx, { keepSignalled: false })
         this.s.contactedAt = null
         this.s.tasks = []
         this.s.recycleAt = null

@@ -66,10 +66,10 @@ export function accountMatchKeys(lead: {
  * second one would split the history and break the unique domain and GSTIN. The
  * conversion reactivates the matched account instead.
  */
-export function chooseAccountMatch(candidates: {
-  byDomain: AccountRef | null
-  byGstin: AccountRef | null
-}): { account: AccountRef; matchedBy: 'domain' | 'gstin' } | null {
+export function chooseAccountMatch<A extends AccountRef>(candidates: {
+  byDomain: A | null
+  byGstin: A | null
+}): { account: A; matchedBy: 'domain' | 'gstin' } | null {
   if (candidates.byDomain !== null) return { account: candidates.byDomain, matchedBy: 'domain' }
   if (candidates.byGstin !== null) return { account: candidates.byGstin, matchedBy: 'gstin' }
   return null

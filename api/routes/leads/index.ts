@@ -21,9 +21,7 @@ import {
   type JourneyStatus,
 } from '../../schemas/lead.schema.js'
 import { journeyStatus } from './journey-status.js'
-
-// Until authentication lands, API writes are attributed to this actor (and the request id).
-const ANONYMOUS_API = { id: 'api:anonymous' }
+import { ANONYMOUS_API } from '../../actor.js'
 
 const leads: FastifyPluginAsyncTypebox = async (app) => {
   const journeyOf = async (lead: {

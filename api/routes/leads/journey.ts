@@ -28,9 +28,7 @@ import {
 import { LeadParams } from '../../schemas/lead.schema.js'
 import { problemResponses } from '../../schemas/problem.schema.js'
 import { runJourneyUpdate } from './journey-commands.js'
-
-// Until authentication lands, API writes are attributed to this actor (and the request id).
-const ANONYMOUS_API = { id: 'api:anonymous' }
+import { ANONYMOUS_API } from '../../actor.js'
 
 /**
  * A lead's journey from the API: its state, the commands people give it (qualify, convert,

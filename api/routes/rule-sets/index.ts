@@ -2,9 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { activateRuleSet, readActiveRuleSet, RULE_SET_KINDS } from '../../../ingestion/rules/rule-sets.js'
 import { problemResponses } from '../../schemas/problem.schema.js'
-
-// Until authentication lands, API writes are attributed to this actor (and the request id).
-const ANONYMOUS_API = { id: 'api:anonymous' }
+import { ANONYMOUS_API } from '../../actor.js'
 
 const KindParams = Type.Object({ kind: Type.Enum([...RULE_SET_KINDS]) })
 const RuleSet = Type.Object(

@@ -3,9 +3,7 @@ import { completeTask } from '../../../crm/tasks.js'
 import { listTasks, toTask } from '../../queries/task.queries.js'
 import { problemResponses } from '../../schemas/problem.schema.js'
 import { CompleteTaskBody, ListTasksQuery, Task, TaskPage, TaskParams } from '../../schemas/task.schema.js'
-
-// Until authentication lands, API writes are attributed to this actor (and the request id).
-const ANONYMOUS_API = { id: 'api:anonymous' }
+import { ANONYMOUS_API } from '../../actor.js'
 
 /** SDR tasks: the inbox, and completing a task (which tells its journey). */
 const tasks: FastifyPluginAsyncTypebox = async (app) => {
