@@ -10,5 +10,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores: two test files at a time keeps the servers responsive.
     maxWorkers: 2,
+    // The default report for people, then one plain closing line for CI's log reader.
+    reporters: ['default', './tests/support/plain-summary.reporter.ts'],
   },
 })
