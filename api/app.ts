@@ -11,6 +11,7 @@ import leadJourney from './routes/leads/journey.js'
 import tasks from './routes/tasks/index.js'
 import ruleSets from './routes/rule-sets/index.js'
 import journeys from './routes/journeys/index.js'
+import connectors, { connectorRoutes } from './routes/connectors/index.js'
 import { validatorCompiler } from './validation.js'
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
@@ -66,5 +67,7 @@ export async function buildApp({ services: deps, logger }: BuildAppOptions): Pro
   await app.register(tasks, { prefix: '/v1/tasks' })
   await app.register(ruleSets, { prefix: '/v1/rule-sets' })
   await app.register(journeys, { prefix: '/v1/journeys' })
+  await app.register(connectors, { prefix: '/v1/connectors' })
+  await app.register(connectorRoutes)
   return app
 }

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify'
+import { startConnectorHost, type ConnectorHost } from '../connectors/host.js'
+import { createConnectorRuntime } from '../connectors/runtime.js'
 import { createLeadServices } from '../ingestion/services.js'
 import type { Config } from '../platform/config.js'
 import { createPrisma } from '../platform/database/prisma.js'
@@ -21,21 +23,27 @@ export async function startApi(
 ): Promise<RunningApi> {
   const db = createPrisma(targets.databaseUrl, config.DATABASE_POOL_MAX)
   const { client, connection } = createTemporalClient({ ...config, address: targets.temporalAddress })
+  const leadServices = createLeadServices(db, config)
+  const connectors = createConnectorRuntime({
+    config,
+    db,
+    ...leadServices,
+    log: log.child({ process: 'connectors' }),
+  })
   const app = await buildApp({
-    services: {
-      config,
-      db,
-      temporal: client,
-      temporalConnection: connection,
-      ...createLeadServices(db, config),
-    },
+    services: { config, db, temporal: client, temporalConnection: connection, ...leadServices, connectors },
     logger: log,
   })
   const address = await app.listen({ host: config.HOST, port: config.PORT })
+  // Listeners (IMAP watch, WhatsApp socket) run on one replica at a time; see connectors/host.ts.
+  const host: ConnectorHost | undefined = config.CONNECTOR_HOST_ENABLED
+    ? startConnectorHost(connectors, targets.databaseUrl, log.child({ process: 'connector-host' }))
+    : undefined
   return {
     app,
     url: address,
     async close() {
+      await host?.stop()
       await app.close()
       await Promise.allSettled([db.$disconnect(), connection.close()])
     },

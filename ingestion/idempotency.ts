@@ -4,13 +4,13 @@ import type { Tx } from '../platform/database/prisma.js'
 import { DomainRuleError } from '../platform/errors.js'
 
 /** Canonical JSON (sorted keys) so the same body always hashes the same. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== undefined)
       .sort(([a], [b]) => (a < b ? -1 : 1))
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
   }
   return JSON.stringify(value)
 }
@@ -33,7 +33,7 @@ export async function claimIdempotencyKey<T>(
   key: string,
   body: unknown,
 ): Promise<IdempotencyClaim<T>> {
-  const hash = createHash('sha256').update(canonical(body)).digest('hex')
+  const hash = createHash('sha256').update(canonicalJson(body)).digest('hex')
   const claimed = await tx.$queryRaw<{ key: string }[]>`
     INSERT INTO idempotency_key (scope, key, request_hash, status_code, response)
     VALUES (${scope}, ${key}, ${hash}, 0, '{}'::jsonb)

@@ -15,6 +15,7 @@ import { scoreLead } from '../domain/scoring/score.rules.js'
 import type { EngagementEvent } from '../domain/scoring/scoring-rules.js'
 import { CONTACT_EVENTS } from '../domain/journey/journey-stage.rules.js'
 import { recordActivity } from './activity-log.js'
+import { claimDelivery, type Delivery, type DeliveryOutcome } from './inbound-delivery.js'
 import type { Prisma } from '../generated/prisma/client.js'
 import { asJson, type Db } from '../platform/database/prisma.js'
 import { ConflictError, DomainRuleError, NotFoundError } from '../platform/errors.js'
@@ -223,10 +224,18 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
         occurredAt?: string | undefined
         eventId?: string | undefined
         requestId?: string | undefined
+        /** A connector's delivery, claimed in this transaction (exactly-once intake). */
+        delivery?: Delivery | undefined
+        /** The timeline entry as the channel tells it (a WhatsApp message, a call), instead of the generic one. */
+        activity?: { kind?: string; subject?: string | null; details?: Record<string, unknown> } | undefined
       } = {},
     ) {
       const rules = await deps.rules.get()
       return deps.db.$transaction(async (tx) => {
+        const delivery = options.delivery
+          ? await claimDelivery<EngagementResult>(tx, options.delivery, clock())
+          : undefined
+        if (delivery?.earlier) return { ...delivery.earlier.result, duplicate: true }
         const found = (await lockLeads(tx, [id])).get(id)
         if (!found) throw new NotFoundError('lead', id)
         const lead = found.duplicateOfId
@@ -234,25 +243,37 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
           : found
         const occurredAt = options.occurredAt ? new Date(options.occurredAt) : clock()
         const activity = await recordActivity(tx, {
-          kind: ENGAGEMENT_ACTIVITY_KINDS[event],
+          kind: options.activity?.kind ?? ENGAGEMENT_ACTIVITY_KINDS[event],
           direction: 'inbound',
-          subject: ENGAGEMENT_LABELS[event],
-          details: { event, ...(found.id !== lead.id ? { via: found.id } : {}) },
+          subject: options.activity?.subject ?? ENGAGEMENT_LABELS[event],
+          details: {
+            event,
+            ...options.activity?.details,
+            ...(found.id !== lead.id ? { via: found.id } : {}),
+          },
           leadId: lead.id,
           occurredAt,
           actorId: actor.id,
-          dedupeKey: options.eventId ? `engagement/${options.eventId}` : null,
+          dedupeKey: options.eventId
+            ? `engagement/${options.eventId}`
+            : options.delivery
+              ? `delivery/${options.delivery.connectorId}/${options.delivery.key}`
+              : null,
         })
         const current = lead.engagement as Record<string, number>
+        const remember = async (result: EngagementResult) => {
+          await delivery?.remember({ outcome: 'activity', leadId: lead.id, activityId: activity.id, result })
+          return result
+        }
         if (!activity.created) {
-          return {
+          return remember({
             leadId: lead.id,
             score: lead.score,
             explanation: lead.scoreExplanation ?? '',
             engagement: current,
             activityId: activity.id,
             duplicate: true,
-          }
+          })
         }
         const engagement = { ...current, [event]: (current[event] ?? 0) + 1 }
         const score = scoreLead({ lead: rowToDraft(lead), engagement }, rules.scoring)
@@ -282,14 +303,14 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
           },
           options.requestId,
         )
-        return {
+        return remember({
           leadId: lead.id,
           score: score.score,
           explanation: score.explanation,
           engagement,
           activityId: activity.id,
           duplicate: false,
-        }
+        })
       })
     },
 
@@ -300,8 +321,17 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
      * sequence waiting for its next email stops before that email, and the send activity
      * re-reads consent anyway.
      */
-    async recordConsentChange(id: string, change: ConsentChange, actor: Actor, requestId?: string) {
+    async recordConsentChange(
+      id: string,
+      change: ConsentChange,
+      actor: Actor,
+      requestId?: string,
+      /** A connector's delivery (an unsubscribe event), claimed in this transaction. */
+      delivery?: Delivery,
+    ): Promise<ConsentChangeResult> {
       return deps.db.$transaction(async (tx) => {
+        const claim = delivery ? await claimDelivery<ConsentChangeResult>(tx, delivery, clock()) : undefined
+        if (claim?.earlier) return claim.earlier.result
         const found = (await lockLeads(tx, [id])).get(id)
         if (!found) throw new NotFoundError('lead', id)
         const lead = found.duplicateOfId
@@ -366,7 +396,7 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
             requestId,
           )
         }
-        return {
+        const result: ConsentChangeResult = {
           leadId: lead.id,
           consentRecordId: record.id.toString(),
           status: next.status,
@@ -374,6 +404,8 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
           dnd,
           marketing: after,
         }
+        await claim?.remember({ outcome: 'consent' satisfies DeliveryOutcome, leadId: lead.id, result })
+        return result
       })
     },
 
@@ -454,6 +486,25 @@ export interface ConsentChange {
   textVersion?: string | undefined
   reason?: string | undefined
   at?: string | undefined
+}
+
+export interface EngagementResult {
+  leadId: string
+  score: number
+  explanation: string
+  engagement: Record<string, number>
+  activityId: string
+  /** True when the event (its eventId or delivery) was recorded before. */
+  duplicate: boolean
+}
+
+export interface ConsentChangeResult {
+  leadId: string
+  consentRecordId: string
+  status: string
+  channels: string[]
+  dnd: boolean
+  marketing: ReturnType<typeof marketingChannels>
 }
 
 export type LeadMaintenance = ReturnType<typeof createLeadMaintenance>

@@ -2,7 +2,9 @@ import { companyBlockKey, fuzzyKey, matchKeys } from '../domain/dedupe/match-key
 import type { Actor, LeadCapture } from '../domain/lead/lead-capture.js'
 import { pickTerritory } from '../domain/territory/territory.rules.js'
 import type { Db } from '../platform/database/prisma.js'
+import { recordActivity, type ActivityEntry } from './activity-log.js'
 import { claimIdempotencyKey } from './idempotency.js'
+import { claimDelivery, type Delivery } from './inbound-delivery.js'
 import { CaptureRaceError, persistCapture, type PersistedLead } from './persist.js'
 import type { RuleCache } from './rules/active-rules.js'
 import type { Assessment, IngestionPolicy, StepContext } from './steps/assess.js'
@@ -19,12 +21,21 @@ export interface CaptureMeta {
   idempotencyKey?: string | undefined
   /** The payload exactly as the channel delivered it (defaults to the capture). */
   rawPayload?: unknown
+  /**
+   * A connector's delivery: claimed in the capture's transaction, so the same delivery
+   * sent again (or concurrently) gets the first answer and is counted as a duplicate.
+   */
+  delivery?: Delivery | undefined
+  /** A timeline entry the delivery also is (a call, a WhatsApp message), on the lead's master. */
+  activity?: Omit<ActivityEntry, 'leadId' | 'actorId' | 'dedupeKey'> | undefined
 }
 
 export interface CaptureResult extends Omit<PersistedLead, 'createdAt'> {
   createdAt: string
-  /** True when this answer was stored for an earlier request with the same Idempotency-Key. */
+  /** True when this answer was stored for an earlier request with the same Idempotency-Key or delivery. */
   replayed: boolean
+  /** The activity recorded with the capture (meta.activity). */
+  activityId?: string | undefined
 }
 
 export interface Ingestion {
@@ -87,6 +98,10 @@ export function createIngestion(deps: IngestionDeps): Ingestion {
               )
             : undefined
           if (idempotency?.earlier) return { ...idempotency.earlier, replayed: true }
+          const delivery = meta.delivery
+            ? await claimDelivery<CaptureResult>(tx, meta.delivery, clock())
+            : undefined
+          if (delivery?.earlier) return { ...delivery.earlier.result, replayed: true }
           const persisted = await persistCapture(tx, {
             assessment,
             actor,
@@ -96,12 +111,29 @@ export function createIngestion(deps: IngestionDeps): Ingestion {
             rawPayload: meta.rawPayload,
             now: ctx.now,
           })
+          const activity = meta.activity
+            ? await recordActivity(tx, {
+                ...meta.activity,
+                leadId: persisted.duplicateOf ?? persisted.id,
+                actorId: actor.id,
+                dedupeKey: meta.delivery
+                  ? `delivery/${meta.delivery.connectorId}/${meta.delivery.key}`
+                  : null,
+              })
+            : undefined
           const result: CaptureResult = {
             ...persisted,
             createdAt: persisted.createdAt.toISOString(),
             replayed: false,
+            ...(activity ? { activityId: activity.id } : {}),
           }
           await idempotency?.remember(result)
+          await delivery?.remember({
+            outcome: `lead_${persisted.outcome}`,
+            leadId: persisted.duplicateOf ?? persisted.id,
+            activityId: activity?.id,
+            result,
+          })
           return result
         })
       // A concurrent capture of the same person won the race for a match key: run again,

@@ -178,6 +178,92 @@ export const ConfigSchema = Type.Object({
     description: 'From name of journey emails when the lead has no owner to sign them.',
   }),
 
+  PUBLIC_BASE_URL: Type.Optional(
+    Type.String({
+      pattern: '^https?://[^\\s/]+(/\\S*)?$',
+      description:
+        'Public URL of the API as callers see it (form embeds, unsubscribe links, and the URL Twilio signs). Unset: http://HOST:PORT.',
+    }),
+  ),
+  LINK_SIGNING_SECRET: Type.Optional(
+    Type.String({
+      minLength: 32,
+      description:
+        'Secret (32+ chars) that signs unsubscribe links; every API and worker process needs the same one. Unset: a random one kept in DATA_DIR.',
+    }),
+  ),
+  CONNECTORS_DISABLED: Type.String({
+    default: '',
+    description: 'Comma-separated connector ids to keep off even when configured (e.g. `whatsapp,email`).',
+  }),
+  CONNECTOR_HOST_ENABLED: Type.Boolean({
+    default: true,
+    description:
+      'Run long-lived listeners (IMAP watch, WhatsApp socket) in this API process. One replica holds each listener at a time (PostgreSQL advisory lock).',
+  }),
+  IMPORT_DIR: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'Where uploaded import files are kept. Unset: DATA_DIR/imports.',
+    }),
+  ),
+  IMAP_HOST: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description:
+        'IMAP server of the lead inbox. Set with IMAP_USER and IMAP_PASSWORD to enable email capture.',
+    }),
+  ),
+  IMAP_PORT: Type.Integer({ default: 993, minimum: 1, maximum: 65535, description: 'IMAP port.' }),
+  IMAP_SECURE: Type.Boolean({ default: true, description: 'IMAP over TLS (false only for a local server).' }),
+  IMAP_USER: Type.Optional(Type.String({ minLength: 1, description: 'IMAP login.' })),
+  IMAP_PASSWORD: Type.Optional(Type.String({ minLength: 1, description: 'IMAP password (secret).' })),
+  IMAP_MAILBOX: Type.String({
+    default: 'INBOX',
+    minLength: 1,
+    description: 'Mailbox watched for inquiry mails.',
+  }),
+  IMAP_POLL_INTERVAL_MS: Type.Integer({
+    default: 60_000,
+    minimum: 100,
+    description:
+      'Polling interval when the server has no IDLE, and the safety re-check interval when it has.',
+  }),
+  WHATSAPP_ENABLED: Type.Boolean({
+    default: false,
+    description:
+      'Run the WhatsApp (Baileys) connector: pair it by QR from the terminal or GET /v1/connectors/whatsapp/pairing.',
+  }),
+  WHATSAPP_SESSION_ID: Type.String({
+    default: 'default',
+    minLength: 1,
+    description: 'Name of the WhatsApp session whose auth state is kept in PostgreSQL.',
+  }),
+  TWILIO_AUTH_TOKEN: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'Twilio auth token (secret): verifies X-Twilio-Signature on voice webhooks.',
+    }),
+  ),
+  TWILIO_FALLBACK_NUMBER: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'Number calls are routed to when the lead has no owner with a phone.',
+    }),
+  ),
+  SENDGRID_WEBHOOK_PUBLIC_KEY: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'SendGrid Event Webhook verification key (base64 ECDSA public key).',
+    }),
+  ),
+  EVENTS_WEBHOOK_SECRET: Type.Optional(
+    Type.String({
+      minLength: 16,
+      description: 'Shared secret (secret) that signs webinar/event platform webhooks (HMAC-SHA256).',
+    }),
+  ),
+
   WORKFLOW_BUNDLE_PATH: Type.Optional(
     Type.String({
       minLength: 1,

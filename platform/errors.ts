@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'rule_violation'
   | 'not_ready'
   | 'rate_limited'
+  | 'unauthorized'
+  | 'forbidden'
   | 'internal'
 
 export interface FieldError {
@@ -50,5 +52,32 @@ export class DomainRuleError extends LeadwireError {
   override name = 'DomainRuleError'
   constructor(message: string, errors: FieldError[] = []) {
     super('rule_violation', 422, message, { errors })
+  }
+}
+
+/** No credential, or a signature that does not verify: 401, and nothing is stored. */
+export class UnauthorizedError extends LeadwireError {
+  override name = 'UnauthorizedError'
+  constructor(message = 'The request is not authenticated.') {
+    super('unauthorized', 401, message)
+  }
+}
+
+/** A valid credential that may not do this (a revoked key, a disallowed origin): 403. */
+export class ForbiddenError extends LeadwireError {
+  override name = 'ForbiddenError'
+  constructor(message = 'The request is not allowed.') {
+    super('forbidden', 403, message)
+  }
+}
+
+/** Over a rate limit: 429 with Retry-After (set by the caller on the reply). */
+export class RateLimitedError extends LeadwireError {
+  override name = 'RateLimitedError'
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('rate_limited', 429, message, { retryable: true })
   }
 }

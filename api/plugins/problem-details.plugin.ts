@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { LeadwireError, type ErrorCode, type FieldError } from '../../platform/errors.js'
+import { LeadwireError, RateLimitedError, type ErrorCode, type FieldError } from '../../platform/errors.js'
 import { Problem, type ProblemBody } from '../schemas/problem.schema.js'
 
 const TITLES: Record<ErrorCode, string> = {
@@ -13,6 +13,8 @@ const TITLES: Record<ErrorCode, string> = {
   rule_violation: 'A business rule refused the request',
   not_ready: 'Not ready',
   rate_limited: 'Too many requests',
+  unauthorized: 'Not authenticated',
+  forbidden: 'Forbidden',
   internal: 'Internal error',
 }
 
@@ -105,6 +107,7 @@ export default fp(
       const problem = toProblem(error, request)
       if (problem.status >= 500) request.log.error({ err: error }, 'request failed')
       else request.log.info({ code: problem.code, status: problem.status }, 'request refused')
+      if (error instanceof RateLimitedError) reply.header('retry-after', String(error.retryAfterSeconds))
       return sendProblem(reply, problem)
     })
     app.setNotFoundHandler((request, reply) =>

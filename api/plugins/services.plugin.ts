@@ -1,6 +1,7 @@
 import type { Client, Connection } from '@temporalio/client'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import type { ConnectorRuntime } from '../../connectors/runtime.js'
 import type { LeadMaintenance } from '../../ingestion/lead-maintenance.js'
 import type { Ingestion } from '../../ingestion/pipeline.js'
 import type { RuleCache } from '../../ingestion/rules/active-rules.js'
@@ -18,6 +19,8 @@ export interface ApiServices {
   leads: LeadMaintenance
   /** Active scoring/assignment rules and territories, cached. */
   rules: RuleCache
+  /** Connectors: their contexts, which are enabled, and their routes. */
+  connectors: ConnectorRuntime
 }
 
 declare module 'fastify' {

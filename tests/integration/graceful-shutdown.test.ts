@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../../api/app.js'
+import { createConnectorRuntime } from '../../connectors/runtime.js'
 import { createLeadServices } from '../../ingestion/services.js'
 import { testConfig } from '../support/config.js'
 import { createTestDatabase, type TestDatabase } from '../support/database.js'
@@ -17,13 +18,15 @@ describe('API shutdown', () => {
   it('finishes in-flight requests, refuses new ones, then closes', async () => {
     const config = testConfig()
     const { client, connection } = testTemporalClient(config)
+    const leadServices = createLeadServices(database.db, config)
     const app = await buildApp({
       services: {
         config,
         db: database.db,
         temporal: client,
         temporalConnection: connection,
-        ...createLeadServices(database.db, config),
+        ...leadServices,
+        connectors: createConnectorRuntime({ config, db: database.db, ...leadServices, log: silentLog }),
       },
       logger: silentLog,
     })

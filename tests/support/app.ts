@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll } from 'vitest'
 import { buildApp } from '../../api/app.js'
+import { createConnectorRuntime } from '../../connectors/runtime.js'
+import type { Connector } from '../../connectors/sdk/connector.js'
 import { createLeadServices } from '../../ingestion/services.js'
 import type { Config } from '../../platform/config.js'
 import type { Db } from '../../platform/database/prisma.js'
@@ -13,15 +15,28 @@ export async function buildTestApp(options: {
   config: Config
   db: Db
   temporalAddress?: string
+  /** Replaces the built-in connectors (a test registers its own). */
+  connectors?: readonly Connector[]
+  clock?: () => Date
 }): Promise<FastifyInstance> {
   const { client, connection } = testTemporalClient(options.config, options.temporalAddress)
+  const leadServices = createLeadServices(options.db, options.config, options.clock)
+  const connectors = createConnectorRuntime({
+    config: options.config,
+    db: options.db,
+    ...leadServices,
+    log: silentLog,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.connectors ? { connectors: options.connectors } : {}),
+  })
   const app = await buildApp({
     services: {
       config: options.config,
       db: options.db,
       temporal: client,
       temporalConnection: connection,
-      ...createLeadServices(options.db, options.config),
+      ...leadServices,
+      connectors,
     },
     logger: silentLog,
   })

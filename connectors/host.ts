@@ -1,0 +1,80 @@
+import type { Logger } from '../platform/logger.js'
+import type { ConnectorRuntime } from './runtime.js'
+import type { ConnectorListener } from './sdk/connector.js'
+import { advisoryLeadership, type Leadership } from './sdk/leadership.js'
+
+export interface ConnectorHost {
+  stop(): Promise<void>
+}
+
+interface Held {
+  id: string
+  leadership: Leadership
+  listener: ConnectorListener | undefined
+}
+
+/**
+ * Runs the long-lived listeners (IMAP watch, WhatsApp socket) of the enabled connectors.
+ * Each listener runs on one process at a time across every replica: the holder of its
+ * advisory lock. The others stand by and retry, so a replica that dies hands over within
+ * one retry interval.
+ */
+export function startConnectorHost(
+  runtime: ConnectorRuntime,
+  databaseUrl: string,
+  log: Logger,
+  retryMs = 5_000,
+): ConnectorHost {
+  const held: Held[] = runtime
+    .enabled()
+    .filter((c) => c.listener)
+    .map((c) => ({
+      id: c.manifest.id,
+      leadership: advisoryLeadership(databaseUrl, `connector:${c.manifest.id}`),
+      listener: undefined,
+    }))
+  let stopped = false
+
+  const tick = async (h: Held) => {
+    if (stopped || h.listener) return
+    try {
+      if (!(await h.leadership.tryAcquire())) {
+        await runtime.context(h.id).status.set('standby')
+        return
+      }
+      const connector = runtime.all.find((c) => c.manifest.id === h.id)!
+      const listener = connector.listener!(runtime.context(h.id))
+      h.listener = listener
+      await listener.start()
+      log.info({ connector: h.id }, 'connector listener started')
+    } catch (err) {
+      log.error({ err, connector: h.id }, 'connector listener failed to start')
+      await h.listener?.stop().catch(() => undefined)
+      h.listener = undefined
+      await h.leadership.release()
+      await runtime
+        .context(h.id)
+        .status.error(err)
+        .catch(() => undefined)
+    }
+  }
+  const timer = setInterval(() => {
+    for (const h of held) void tick(h)
+  }, retryMs)
+  timer.unref()
+  for (const h of held) void tick(h)
+
+  return {
+    async stop() {
+      stopped = true
+      clearInterval(timer)
+      await Promise.allSettled(
+        held.map(async (h) => {
+          await h.listener?.stop()
+          h.listener = undefined
+          await h.leadership.release()
+        }),
+      )
+    },
+  }
+}

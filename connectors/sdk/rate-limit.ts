@@ -1,0 +1,34 @@
+import type { Db } from '../../platform/database/prisma.js'
+
+export interface RateLimitResult {
+  allowed: boolean
+  /** Requests left in the current window (0 when refused). */
+  remaining: number
+  /** Seconds until the window resets. */
+  retryAfter: number
+}
+
+/**
+ * A fixed one-minute window per bucket ("form:<id>:<ip>", "partner:<id>"), counted in
+ * PostgreSQL so every API replica shares it: one upsert per request, no read before it.
+ * Old windows are swept now and then by the same statement's caller.
+ */
+export async function hitRateLimit(
+  db: Db,
+  bucket: string,
+  limitPerMinute: number,
+  now: Date,
+): Promise<RateLimitResult> {
+  const windowStart = new Date(Math.floor(now.getTime() / 60_000) * 60_000)
+  const [row] = await db.$queryRaw<{ hits: number }[]>`
+    INSERT INTO rate_limit_window (bucket, window_start, hits) VALUES (${bucket}, ${windowStart}, 1)
+    ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit_window.hits + 1
+    RETURNING hits`
+  const hits = row?.hits ?? 1
+  const retryAfter = Math.ceil((windowStart.getTime() + 60_000 - now.getTime()) / 1000)
+  // Sweep finished windows about once per hundred requests: the table stays small.
+  if (hits % 100 === 1) {
+    await db.$executeRaw`DELETE FROM rate_limit_window WHERE window_start < ${new Date(windowStart.getTime() - 120_000)}`
+  }
+  return { allowed: hits <= limitPerMinute, remaining: Math.max(0, limitPerMinute - hits), retryAfter }
+}

@@ -1,0 +1,18 @@
+import { defineConnector, hasRequiredSettings, type ConnectorManifest } from '../sdk/connector.js'
+
+// Placeholder manifest: the channel's module fills in settings, endpoints and handlers.
+const manifest: ConnectorManifest = {
+  id: 'whatsapp',
+  title: 'whatsapp',
+  channel: 'whatsapp',
+  kind: 'listener',
+  summary: 'Not built yet.',
+  settings: [],
+  endpoints: [],
+  deliveryKey: '',
+}
+
+export const whatsappConnector = defineConnector({
+  manifest,
+  isConfigured: (config) => hasRequiredSettings(manifest, config) && false,
+})
