@@ -257,6 +257,12 @@ export const ConfigSchema = Type.Object({
       description: 'SendGrid Event Webhook verification key (base64 ECDSA public key).',
     }),
   ),
+  GOOGLE_ADS_WEBHOOK_KEY: Type.Optional(
+    Type.String({
+      minLength: 8,
+      description: 'The key set in a Google Ads lead form\'s webhook (secret): enables the Google Ads lead form connector.',
+    }),
+  ),
   EVENTS_WEBHOOK_SECRET: Type.Optional(
     Type.String({
       minLength: 16,

@@ -1,18 +1,10 @@
-import { defineConnector, hasRequiredSettings, type ConnectorManifest } from '../sdk/connector.js'
+import { defineConnector, hasRequiredSettings } from '../sdk/connector.js'
+import { googleAdsManifest } from './manifest.js'
+import { googleAdsRoutes } from './routes.js'
 
-// Placeholder manifest: the channel's module fills in settings, endpoints and handlers.
-const manifest: ConnectorManifest = {
-  id: 'google-ads',
-  title: 'google-ads',
-  channel: 'web_form',
-  kind: 'webhook',
-  summary: 'Not built yet.',
-  settings: [],
-  endpoints: [],
-  deliveryKey: '',
-}
-
+/** Google Ads lead forms: the SDK guide's example (docs/connector-sdk.md). */
 export const googleAdsConnector = defineConnector({
-  manifest,
-  isConfigured: (config) => hasRequiredSettings(manifest, config) && false,
+  manifest: googleAdsManifest,
+  isConfigured: (config) => hasRequiredSettings(googleAdsManifest, config),
+  routes: googleAdsRoutes,
 })

@@ -28,10 +28,11 @@ export function connectorStatus(
   clock: () => Date = () => new Date(),
 ): ConnectorStatus {
   const upsert = async (set: string, values: unknown[]) => {
-    // One statement, no read: several processes report for the same connector.
+    // No read first: several processes report for the same connector. The row is made once;
+    // the update then applies whether this call made it or found it.
+    await db.$executeRaw`INSERT INTO connector_state (connector_id) VALUES (${connectorId}) ON CONFLICT DO NOTHING`
     await db.$executeRawUnsafe(
-      `INSERT INTO connector_state (connector_id, updated_at) VALUES ($1, $2)
-       ON CONFLICT (connector_id) DO UPDATE SET ${set}, updated_at = $2`,
+      `UPDATE connector_state SET ${set}, updated_at = $2 WHERE connector_id = $1`,
       connectorId,
       clock(),
       ...values,

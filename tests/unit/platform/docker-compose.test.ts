@@ -51,7 +51,7 @@ function interpolate(value: string): string {
     .replace(
       INTERPOLATION,
       (_match, _name: string, operator: string | undefined, operand: string | undefined) =>
-        operator?.endsWith('-') ? (operand ?? '') : 'sample0secret',
+        operator?.endsWith('-') ? (operand ?? '') : 'sample0secret0long0enough0for0signing0keys',
     )
     .replace(/\$\$/g, '$')
 }
