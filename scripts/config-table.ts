@@ -4,15 +4,11 @@
 // the two differ.
 import { pathToFileURL } from 'node:url'
 import { ConfigSchema } from '../platform/config.js'
+import { cell, markdownTable } from './markdown-table.js'
 
 interface PropertySchema {
   default?: unknown
   description?: string
-}
-
-/** Markdown table cells may not contain a raw pipe or a line break. */
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ')
 }
 
 function defaultOf(name: string, schema: PropertySchema, required: ReadonlySet<string>): string {
@@ -35,10 +31,7 @@ export function renderConfigTable(): string {
       cell(schema.description ?? ''),
     ]),
   ]
-  const widths = [0, 1, 2].map((i) => Math.max(3, ...rows.map((row) => row[i]?.length ?? 0)))
-  const line = (row: string[]) => `| ${row.map((text, i) => text.padEnd(widths[i] ?? 0)).join(' | ')} |`
-  const [header = [], ...body] = rows
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n')
+  return markdownTable(rows)
 }
 
 const entry = process.argv[1]

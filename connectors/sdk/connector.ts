@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify'
+import type { WhatsAppSender } from '../../activities/whatsapp-sender.js'
 import type { LeadChannel } from '../../domain/lead/lead-capture.js'
 import type { Config } from '../../platform/config.js'
 import type { Db } from '../../platform/database/prisma.js'
 import type { Logger } from '../../platform/logger.js'
+import type { EmailTransport } from '../sendgrid/transport.js'
 import type { Intake } from './intake.js'
 import type { ConnectorStatus } from './status.js'
 
@@ -65,6 +67,19 @@ export interface ConnectorListener {
   stop(): Promise<void>
 }
 
+/** The senders journeys use (activities/nurture.activities.ts), one per contact channel. */
+export interface OutboundSenders {
+  email: EmailTransport
+  whatsapp: WhatsAppSender
+}
+
+/** What an outbound action is built from, in a worker process. */
+export interface OutboundDeps {
+  config: Config
+  db: Db
+  log: Logger
+}
+
 export interface Connector {
   manifest: ConnectorManifest
   /** True when its required settings are present (a connector without credentials stays off). */
@@ -73,6 +88,8 @@ export interface Connector {
   routes?: (app: FastifyInstance, ctx: ConnectorContext) => Promise<void>
   /** A listener the connector host keeps running on one replica at a time. */
   listener?: (ctx: ConnectorContext) => ConnectorListener
+  /** Outbound actions journeys use: the channel's sender, built in each worker process. */
+  outbound?: (deps: OutboundDeps) => Partial<OutboundSenders>
 }
 
 /** Declares a connector; an identity function that checks the shape and keeps the literal types. */

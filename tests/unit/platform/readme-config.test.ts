@@ -1,22 +1,25 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { CONFIG_KEYS } from '../../../platform/config.js'
+import { ALL_CONNECTORS } from '../../../connectors/registry.js'
+import { renderChannelTable } from '../../../scripts/channel-table.js'
 import { renderConfigTable } from '../../../scripts/config-table.js'
 
 // The README's configuration table is generated from platform/config.ts: a variable added,
 // renamed or given a new default there must show up in the docs, or this fails.
 
-const START = '<!-- config-table:start -->'
-const END = '<!-- config-table:end -->'
-
 const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8')
 
-function readmeTable(): string {
-  const start = readme.indexOf(START)
-  const end = readme.indexOf(END)
-  if (start === -1 || end === -1 || end < start) throw new Error(`README.md has no ${START} ... ${END} block`)
-  return readme.slice(start + START.length, end)
+/** The text between `<!-- NAME:start -->` and `<!-- NAME:end -->`. */
+function readmeBlock(name: string): string {
+  const [startMark, endMark] = [`<!-- ${name}:start -->`, `<!-- ${name}:end -->`]
+  const start = readme.indexOf(startMark)
+  const end = readme.indexOf(endMark)
+  if (start === -1 || end === -1 || end < start)
+    throw new Error(`README.md has no ${startMark} ... ${endMark} block`)
+  return readme.slice(start + startMark.length, end)
 }
+const readmeTable = () => readmeBlock('config-table')
 
 /**
  * A table as rows of trimmed cells. Prettier may pad cells to align the columns (or not,
@@ -47,5 +50,22 @@ describe('README.md configuration table', () => {
       .slice(2)
       .map((row) => row[0]?.replace(/`/g, ''))
     expect(listed).toEqual([...CONFIG_KEYS])
+  })
+})
+
+describe('README.md channel table', () => {
+  it("equals what `npx tsx scripts/channel-table.ts` generates from the connectors' manifests", () => {
+    expect(
+      cells(readmeBlock('channel-table')),
+      'run `npx tsx scripts/channel-table.ts` and paste the output',
+    ).toEqual(cells(renderChannelTable()))
+  })
+
+  it('names every connector, and each connector names its delivery key', () => {
+    const ids = cells(readmeBlock('channel-table'))
+      .slice(2)
+      .map((row) => row[1]?.replace(/`/g, ''))
+    expect(ids).toEqual(ALL_CONNECTORS.map((c) => c.manifest.id))
+    for (const c of ALL_CONNECTORS) expect(c.manifest.deliveryKey, c.manifest.id).not.toBe('')
   })
 })

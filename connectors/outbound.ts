@@ -1,0 +1,26 @@
+import { NOT_CONNECTED_WHATSAPP } from '../activities/whatsapp-sender.js'
+import { ALL_CONNECTORS } from './registry.js'
+import type { Connector, OutboundDeps, OutboundSenders } from './sdk/connector.js'
+import { createLogTransport } from './sendgrid/transport.js'
+
+/**
+ * The senders a worker's journeys use, from the connectors that provide them. Without one,
+ * email is logged and recorded as `simulated`, and WhatsApp steps are skipped as
+ * `channel_not_connected`: never silently dropped.
+ */
+export function outboundSenders(
+  deps: OutboundDeps,
+  connectors: readonly Connector[] = ALL_CONNECTORS,
+): OutboundSenders {
+  const disabled = new Set(deps.config.CONNECTORS_DISABLED.split(',').map((s) => s.trim()))
+  const senders: OutboundSenders = {
+    email: createLogTransport(deps.log.child({ component: 'email-log-transport' })),
+    whatsapp: NOT_CONNECTED_WHATSAPP,
+  }
+  for (const connector of connectors) {
+    if (!connector.outbound || disabled.has(connector.manifest.id) || !connector.isConfigured(deps.config))
+      continue
+    Object.assign(senders, connector.outbound(deps))
+  }
+  return senders
+}
