@@ -18,6 +18,13 @@ export default fp(
         },
         tags: [
           { name: 'leads', description: 'Capture and read leads' },
+          { name: 'journey', description: 'A lead\'s journey: stage, qualification, conversion, consent' },
+          { name: 'tasks', description: 'SDR tasks' },
+          { name: 'rules', description: 'Scoring, assignment and journey rule sets' },
+          { name: 'connectors', description: 'Capture channels: health, webhooks, pairing' },
+          { name: 'forms', description: 'Hosted web forms and their embed snippets' },
+          { name: 'partners', description: 'Partners, their API keys, and the leads they send' },
+          { name: 'imports', description: 'Bulk CSV/XLSX imports: upload, preview, run, error report' },
           { name: 'operations', description: 'Liveness, readiness and the API description' },
         ],
       },
