@@ -2,7 +2,7 @@ import { createRequire } from 'node:module'
 import type { Client } from '@temporalio/client'
 import { Worker, type NativeConnection } from '@temporalio/worker'
 import { createActivities, type ActivityDeps } from '../activities/index.js'
-import { NOT_CONNECTED_WHATSAPP } from '../activities/whatsapp-sender.js'
+import { outboundSenders } from '../connectors/outbound.js'
 import { createLogTransport, createSendGridTransport } from '../connectors/sendgrid/transport.js'
 import { createRuleCache } from '../ingestion/rules/active-rules.js'
 import { OutboxRelay, relaySettings } from '../ingestion/outbox/relay.js'
@@ -33,6 +33,8 @@ export interface WorkerRuntimeDeps {
 export function activityDeps(deps: Pick<WorkerRuntimeDeps, 'config' | 'db' | 'log'>): ActivityDeps {
   const { config } = deps
   const rules = createRuleCache(deps.db)
+  // Senders come from the connectors that provide them (WhatsApp's queue to the socket holder).
+  const senders = outboundSenders(deps)
   return {
     db: deps.db,
     journeyPolicy: async () => (await rules.get()).journey,
@@ -41,7 +43,7 @@ export function activityDeps(deps: Pick<WorkerRuntimeDeps, 'config' | 'db' | 'lo
       ? createSendGridTransport({ apiKey: config.SENDGRID_API_KEY, baseUrl: config.SENDGRID_API_URL })
       : createLogTransport(deps.log.child({ component: 'email-log-transport' })),
     emailFrom: { email: config.EMAIL_FROM_ADDRESS, name: config.EMAIL_FROM_NAME },
-    whatsapp: NOT_CONNECTED_WHATSAPP,
+    whatsapp: senders.whatsapp,
   }
 }
 

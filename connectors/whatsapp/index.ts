@@ -1,18 +1,15 @@
-import { defineConnector, hasRequiredSettings, type ConnectorManifest } from '../sdk/connector.js'
+import { defineConnector } from '../sdk/connector.js'
+import { createWhatsAppListener } from './listener.js'
+import { whatsappManifest } from './manifest.js'
+import { createQueuedWhatsAppSender } from './outgoing-sender.js'
+import { whatsappRoutes } from './routes.js'
 
-// Placeholder manifest: the channel's module fills in settings, endpoints and handlers.
-const manifest: ConnectorManifest = {
-  id: 'whatsapp',
-  title: 'whatsapp',
-  channel: 'whatsapp',
-  kind: 'listener',
-  summary: 'Not built yet.',
-  settings: [],
-  endpoints: [],
-  deliveryKey: '',
-}
-
+/** WhatsApp through a linked device: inbound messages and the journeys' follow-ups. */
 export const whatsappConnector = defineConnector({
-  manifest,
-  isConfigured: (config) => hasRequiredSettings(manifest, config) && false,
+  manifest: whatsappManifest,
+  // WHATSAPP_ENABLED is a boolean with a default, so "set" is not enough: it must be true.
+  isConfigured: (config) => config.WHATSAPP_ENABLED,
+  routes: whatsappRoutes,
+  listener: (ctx) => createWhatsAppListener(ctx),
+  outbound: ({ db }) => ({ whatsapp: createQueuedWhatsAppSender(db) }),
 })

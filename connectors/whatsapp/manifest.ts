@@ -1,0 +1,16 @@
+import type { ConnectorManifest } from '../sdk/connector.js'
+
+export const whatsappManifest: ConnectorManifest = {
+  id: 'whatsapp',
+  title: 'WhatsApp (linked device)',
+  channel: 'whatsapp',
+  kind: 'listener',
+  summary:
+    'Messages people send to a WhatsApp number linked by QR (Baileys): a new number becomes a lead, a known one is a reply signal to its journey, a lone STOP withdraws consent. Also sends the journeys’ WhatsApp follow-ups.',
+  settings: [{ key: 'WHATSAPP_ENABLED', required: true }, { key: 'WHATSAPP_SESSION_ID' }],
+  endpoints: [
+    { method: 'GET', path: '/v1/connectors/whatsapp/pairing', auth: 'API access' },
+    { method: 'POST', path: '/v1/connectors/whatsapp/logout', auth: 'API access' },
+  ],
+  deliveryKey: 'WhatsApp message id (with the sender’s number)',
+}
