@@ -29,6 +29,8 @@ export async function buildApp({ services: deps, logger }: BuildAppOptions): Pro
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: deps.config.BODY_LIMIT_BYTES,
+    // Per-IP limits (public forms) must see the visitor, not the load balancer.
+    trustProxy: deps.config.TRUST_PROXY,
     // Keep a caller's request id when it is sane, so one id follows a lead from the
     // form post to its journey (it is stored on the outbox row and the workflow memo).
     requestIdHeader: false,

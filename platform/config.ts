@@ -82,6 +82,11 @@ export const ConfigSchema = Type.Object({
 
   HOST: Type.String({ default: '127.0.0.1', minLength: 1, description: 'Interface the API listens on.' }),
   PORT: Type.Integer({ default: 3000, minimum: 0, maximum: 65535, description: 'API port.' }),
+  TRUST_PROXY: Type.Boolean({
+    default: false,
+    description:
+      'Behind a load balancer or reverse proxy: take the client address from X-Forwarded-For (per-IP rate limits on public forms need it).',
+  }),
   BODY_LIMIT_BYTES: Type.Integer({
     default: 1_048_576,
     minimum: 1024,

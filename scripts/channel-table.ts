@@ -3,7 +3,17 @@
 // tests/unit/platform/readme-config.test.ts fails when the two differ.
 import { pathToFileURL } from 'node:url'
 import { ALL_CONNECTORS } from '../connectors/registry.js'
+import type { ConnectorManifest } from '../connectors/sdk/connector.js'
 import { cell, markdownTable } from './markdown-table.js'
+
+/** Inbound endpoints in full; the admin API (under /v1/) by its root only, where it is set up. */
+function endpointsCell(m: ConnectorManifest): string {
+  const inbound = m.endpoints.filter((e) => !e.path.startsWith('/v1/'))
+  const admin = m.endpoints.filter((e) => e.path.startsWith('/v1/')).map((e) => e.path)
+  const lines = inbound.map((e) => `\`${e.method} ${e.path}\` (${e.auth})`)
+  if (admin.length) lines.push(`set up at \`${admin.reduce((a, b) => (b.length < a.length ? b : a))}\``)
+  return lines.join('<br>') || 'none'
+}
 
 export function renderChannelTable(): string {
   const rows = [
@@ -11,7 +21,7 @@ export function renderChannelTable(): string {
     ...ALL_CONNECTORS.map(({ manifest: m }) => [
       cell(`${m.title} (${m.kind})`),
       `\`${m.id}\``,
-      cell(m.endpoints.map((e) => `\`${e.method} ${e.path}\` (${e.auth})`).join('<br>') || 'none'),
+      cell(endpointsCell(m)),
       cell(
         m.settings
           .map((s) => `\`${s.key}\`${s.required ? ' (required)' : ''}${s.secret ? ' (secret)' : ''}`)

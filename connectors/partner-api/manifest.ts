@@ -17,6 +17,7 @@ export const partnerApiManifest: ConnectorManifest = {
     { method: 'GET', path: '/v1/partners', auth: ADMIN_AUTH },
     { method: 'POST', path: '/v1/partners', auth: ADMIN_AUTH },
     { method: 'GET', path: '/v1/partners/:id', auth: ADMIN_AUTH },
+    { method: 'PATCH', path: '/v1/partners/:id', auth: ADMIN_AUTH },
     { method: 'POST', path: '/v1/partners/:id/keys', auth: ADMIN_AUTH },
     { method: 'POST', path: '/v1/partners/:id/keys/:keyId/revoke', auth: ADMIN_AUTH },
   ],

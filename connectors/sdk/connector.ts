@@ -25,7 +25,7 @@ export interface ConnectorSetting {
 
 /** A URL the connector serves, for the channel table and GET /v1/connectors. */
 export interface ConnectorEndpoint {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS'
   path: string
   /** How a caller is authenticated: "X-Twilio-Signature", "partner API key + HMAC", "public"... */
   auth: string

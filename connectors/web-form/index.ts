@@ -1,18 +1,11 @@
-import { defineConnector, hasRequiredSettings, type ConnectorManifest } from '../sdk/connector.js'
+import { defineConnector } from '../sdk/connector.js'
+import { webFormManifest } from './manifest.js'
+import { webFormRoutes } from './routes.js'
 
-// Placeholder manifest: the channel's module fills in settings, endpoints and handlers.
-const manifest: ConnectorManifest = {
-  id: 'web-form',
-  title: 'web-form',
-  channel: 'web_form',
-  kind: 'webhook',
-  summary: 'Not built yet.',
-  settings: [],
-  endpoints: [],
-  deliveryKey: '',
-}
-
+/** Web forms defined in Leadwire, posted from any site or from their hosted page. */
 export const webFormConnector = defineConnector({
-  manifest,
-  isConfigured: (config) => hasRequiredSettings(manifest, config) && false,
+  manifest: webFormManifest,
+  // Nothing to configure: without PUBLIC_BASE_URL, URLs use the address the API listens on.
+  isConfigured: () => true,
+  routes: webFormRoutes,
 })
