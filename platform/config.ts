@@ -265,7 +265,8 @@ export const ConfigSchema = Type.Object({
   GOOGLE_ADS_WEBHOOK_KEY: Type.Optional(
     Type.String({
       minLength: 8,
-      description: 'The key set in a Google Ads lead form\'s webhook (secret): enables the Google Ads lead form connector.',
+      description:
+        "The key set in a Google Ads lead form's webhook (secret): enables the Google Ads lead form connector.",
     }),
   ),
   EVENTS_WEBHOOK_SECRET: Type.Optional(

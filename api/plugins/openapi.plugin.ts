@@ -18,7 +18,7 @@ export default fp(
         },
         tags: [
           { name: 'leads', description: 'Capture and read leads' },
-          { name: 'journey', description: 'A lead\'s journey: stage, qualification, conversion, consent' },
+          { name: 'journey', description: "A lead's journey: stage, qualification, conversion, consent" },
           { name: 'tasks', description: 'SDR tasks' },
           { name: 'rules', description: 'Scoring, assignment and journey rule sets' },
           { name: 'connectors', description: 'Capture channels: health, webhooks, pairing' },
