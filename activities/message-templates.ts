@@ -1,3 +1,5 @@
+import type { UnsubscribeLink } from '../connectors/sendgrid/unsubscribe-links.js'
+
 /*
  * The built-in nurture templates the default sequence names. Teams replace them by naming
  * their own templates in the journey policy: a SendGrid dynamic template id ("d-…") is
@@ -52,6 +54,18 @@ const TEMPLATES: Record<string, Template> = {
   }),
 }
 
+/**
+ * A built-in template SendGrid renders instead (a dynamic template designed in SendGrid, with
+ * the variables of `dynamicTemplateData`): set its "d-…" id here. Null: rendered here.
+ */
+export const SENDGRID_TEMPLATE_IDS: Readonly<Record<string, string | null>> = {
+  'nurture-welcome': null,
+  'nurture-value': null,
+  'nurture-case-study': null,
+  'nurture-check-in': null,
+  'nurture-breakup': null,
+}
+
 /** SendGrid dynamic template ids are sent as templates, not rendered here. */
 export function isDynamicTemplate(template: string): boolean {
   return /^d-[0-9a-f]{32}$/i.test(template)
@@ -60,4 +74,71 @@ export function isDynamicTemplate(template: string): boolean {
 export function renderTemplate(template: string, vars: TemplateVariables): RenderedMessage | null {
   const t = TEMPLATES[template]
   return t ? t(vars) : null
+}
+
+/** An email's content as the transport takes it. */
+export interface ComposedEmail {
+  subject: string
+  text: string
+  html?: string
+  headers?: Record<string, string>
+  templateId?: string
+  dynamicTemplateData?: Record<string, unknown>
+}
+
+/**
+ * A journey email from a named template. With an unsubscribe link (every marketing email in
+ * production) it gets a footer with the link, an HTML part, and the List-Unsubscribe headers;
+ * a dynamic template receives the link as `unsubscribeUrl` and must place it itself.
+ * Null for a name that is neither a built-in template nor a dynamic template id.
+ */
+export function composeEmail(
+  template: string,
+  vars: TemplateVariables,
+  unsubscribe?: UnsubscribeLink,
+): ComposedEmail | null {
+  const dynamicId = isDynamicTemplate(template) ? template : (SENDGRID_TEMPLATE_IDS[template] ?? null)
+  const headers = unsubscribe ? { headers: unsubscribe.headers } : {}
+  if (dynamicId) {
+    // SendGrid takes subject and body from the template; content sent alongside would win over it.
+    return {
+      subject: '',
+      text: '',
+      templateId: dynamicId,
+      dynamicTemplateData: { ...vars, ...(unsubscribe ? { unsubscribeUrl: unsubscribe.url } : {}) },
+      ...headers,
+    }
+  }
+  const rendered = renderTemplate(template, vars)
+  if (!rendered) return null
+  if (!unsubscribe) return rendered
+  return {
+    subject: rendered.subject,
+    text: `${rendered.text}\n\n--\nTo stop these emails, unsubscribe here: ${unsubscribe.url}`,
+    // The HTML part is also what lets SendGrid's open tracking (a pixel) see opens at all.
+    html: htmlOf(rendered.text, unsubscribe.url),
+    ...headers,
+  }
+}
+
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+}
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c)
+
+function htmlOf(text: string, unsubscribeUrl: string): string {
+  const paragraphs = text
+    .split(/\n{2,}/)
+    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
+    .join('\n')
+  // clicktracking="off": SendGrid would otherwise rewrite the link through its click tracker,
+  // and report the unsubscribe as a click (https://www.twilio.com/docs/sendgrid/ui/account-and-settings/tracking).
+  const footer =
+    `<p style="font-size:12px;color:#666">To stop these emails, ` +
+    `<a href="${escapeHtml(unsubscribeUrl)}" clicktracking="off">unsubscribe here</a>.</p>`
+  return `<!doctype html>\n<html><body>\n${paragraphs}\n${footer}\n</body></html>`
 }

@@ -3,11 +3,13 @@ import { uuidv7 } from 'uuidv7'
 import { isQuietAt, nextAllowedSendTime, type QuietHours } from '../domain/journey/quiet-hours.rules.js'
 import type { SequenceChannel } from '../domain/journey/nurture-sequence.rules.js'
 import { EmailSendError } from '../connectors/sendgrid/errors.js'
+import { WhatsAppSendError } from '../connectors/whatsapp/errors.js'
 import type { EmailTransport } from '../connectors/sendgrid/transport.js'
+import type { UnsubscribeLinks } from '../connectors/sendgrid/unsubscribe-links.js'
 import { recordActivity } from '../ingestion/activity-log.js'
 import { blockedReason } from '../ingestion/consent-state.js'
 import type { Db } from '../platform/database/prisma.js'
-import { isDynamicTemplate, renderTemplate } from './message-templates.js'
+import { composeEmail, isDynamicTemplate, renderTemplate } from './message-templates.js'
 import type { WhatsAppSender } from './whatsapp-sender.js'
 
 export interface NurtureDeps {
@@ -15,6 +17,11 @@ export interface NurtureDeps {
   email: EmailTransport
   emailFrom: { email: string; name: string }
   whatsapp: WhatsAppSender
+  /**
+   * Signs each marketing email's unsubscribe link (footer + List-Unsubscribe headers). The
+   * worker always sets it (platform/worker-runtime.ts); without it emails go out as rendered.
+   */
+  unsubscribe?: UnsubscribeLinks
   clock?: () => Date
 }
 
@@ -154,6 +161,11 @@ export function createNurtureActivities(deps: NurtureDeps) {
       try {
         if (input.channel === 'email') {
           provider = deps.email.provider
+          const content = composeEmail(
+            input.template,
+            vars,
+            deps.unsubscribe?.({ leadId: input.leadId, messageId: claim.id }),
+          )
           const result = await deps.email.send({
             to: {
               email: address,
@@ -161,11 +173,12 @@ export function createNurtureActivities(deps: NurtureDeps) {
             },
             from: deps.emailFrom,
             ...(lead.owner?.email ? { replyTo: { email: lead.owner.email, name: lead.owner.name } } : {}),
-            subject: rendered?.subject ?? '',
-            text: rendered?.text ?? '',
+            subject: '',
+            text: '',
+            ...content,
+            // Echoed on every Event Webhook event: ties opens, clicks, bounces to lead and row.
             customArgs: { leadId: input.leadId, messageId: claim.id, messageKey: key },
             categories: ['nurture', input.sequenceId],
-            ...(rendered ? {} : { templateId: input.template, dynamicTemplateData: vars }),
           })
           providerMessageId = result.providerMessageId
         } else {
@@ -178,7 +191,8 @@ export function createNurtureActivities(deps: NurtureDeps) {
           providerMessageId = result.providerMessageId
         }
       } catch (err) {
-        const failure = err instanceof EmailSendError ? err : null
+        // Both vendors' errors carry the same kinds (rejected, throttled, unavailable, ambiguous).
+        const failure = err instanceof EmailSendError || err instanceof WhatsAppSendError ? err : null
         if (failure?.kind === 'ambiguous') {
           await finish(claim.id, sending, 'unconfirmed', { lastError: failure.message })
           return { status: 'unconfirmed', messageId: claim.id }

@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client'
 import { Worker, type NativeConnection } from '@temporalio/worker'
 import { createActivities, type ActivityDeps } from '../activities/index.js'
 import { outboundSenders } from '../connectors/outbound.js'
-import { createLogTransport, createSendGridTransport } from '../connectors/sendgrid/transport.js'
+import { createUnsubscribeLinks } from '../connectors/sendgrid/unsubscribe-links.js'
 import { createRuleCache } from '../ingestion/rules/active-rules.js'
 import { OutboxRelay, relaySettings } from '../ingestion/outbox/relay.js'
 import type { Config } from './config.js'
@@ -33,15 +33,15 @@ export interface WorkerRuntimeDeps {
 export function activityDeps(deps: Pick<WorkerRuntimeDeps, 'config' | 'db' | 'log'>): ActivityDeps {
   const { config } = deps
   const rules = createRuleCache(deps.db)
-  // Senders come from the connectors that provide them (WhatsApp's queue to the socket holder).
+  // Senders come from the connectors that provide them: SendGrid (or the log transport without
+  // a key), WhatsApp's queue to the socket holder.
   const senders = outboundSenders(deps)
   return {
     db: deps.db,
     journeyPolicy: async () => (await rules.get()).journey,
     defaultTimeZone: config.JOURNEY_DEFAULT_TIME_ZONE,
-    email: config.SENDGRID_API_KEY
-      ? createSendGridTransport({ apiKey: config.SENDGRID_API_KEY, baseUrl: config.SENDGRID_API_URL })
-      : createLogTransport(deps.log.child({ component: 'email-log-transport' })),
+    email: senders.email,
+    unsubscribe: createUnsubscribeLinks(config),
     emailFrom: { email: config.EMAIL_FROM_ADDRESS, name: config.EMAIL_FROM_NAME },
     whatsapp: senders.whatsapp,
   }

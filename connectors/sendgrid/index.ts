@@ -1,18 +1,21 @@
-import { defineConnector, hasRequiredSettings, type ConnectorManifest } from '../sdk/connector.js'
+import { defineConnector } from '../sdk/connector.js'
+import { sendgridManifest } from './manifest.js'
+import { sendgridRoutes } from './routes.js'
+import { createLogTransport, createSendGridTransport } from './transport.js'
 
-// Placeholder manifest: the channel's module fills in settings, endpoints and handlers.
-const manifest: ConnectorManifest = {
-  id: 'sendgrid',
-  title: 'sendgrid',
-  channel: null,
-  kind: 'outbound',
-  summary: 'Not built yet.',
-  settings: [],
-  endpoints: [],
-  deliveryKey: '',
-}
-
+/**
+ * SendGrid: the email sender journeys use, the unsubscribe pages its emails link to, and the
+ * Event Webhook that reports what became of each email.
+ */
 export const sendgridConnector = defineConnector({
-  manifest,
-  isConfigured: (config) => hasRequiredSettings(manifest, config) && false,
+  manifest: sendgridManifest,
+  // Always runs: without an API key emails are logged and recorded as `simulated`, and the
+  // unsubscribe pages must keep answering for links already sent.
+  isConfigured: () => true,
+  routes: sendgridRoutes,
+  outbound: ({ config, log }) => ({
+    email: config.SENDGRID_API_KEY
+      ? createSendGridTransport({ apiKey: config.SENDGRID_API_KEY, baseUrl: config.SENDGRID_API_URL })
+      : createLogTransport(log.child({ component: 'email-log-transport' })),
+  }),
 })

@@ -88,20 +88,26 @@ export function createSendGridTransport(options: {
           {},
         )
       }
-      const data: MailDataRequired = {
+      const common = {
         to: message.to,
         from: message.from,
-        subject: message.subject,
-        text: message.text,
         customArgs: message.customArgs,
         ...(message.replyTo ? { replyTo: message.replyTo } : {}),
         ...(message.html !== undefined ? { html: message.html } : {}),
         ...(message.categories?.length ? { categories: message.categories } : {}),
         ...(message.headers ? { headers: message.headers } : {}),
-        ...(message.templateId
-          ? { templateId: message.templateId, dynamicTemplateData: message.dynamicTemplateData ?? {} }
-          : {}),
       }
+      // With a dynamic template SendGrid takes subject and body from the template: empty ones
+      // are left out (the API refuses an empty content value).
+      const data: MailDataRequired = message.templateId
+        ? {
+            ...common,
+            templateId: message.templateId,
+            dynamicTemplateData: message.dynamicTemplateData ?? {},
+            ...(message.subject !== '' ? { subject: message.subject } : {}),
+            ...(message.text !== '' ? { text: message.text } : {}),
+          }
+        : { ...common, subject: message.subject, text: message.text }
       try {
         const [response] = await mail.send(data)
         return { providerMessageId: messageIdOf(response.headers) }
