@@ -1,18 +1,17 @@
-import { defineConnector, hasRequiredSettings, type ConnectorManifest } from '../sdk/connector.js'
+import { defineConnector, hasRequiredSettings } from '../sdk/connector.js'
+import { twilioManifest } from './manifest.js'
+import { twilioRoutes } from './routes.js'
 
-// Placeholder manifest: the channel's module fills in settings, endpoints and handlers.
-const manifest: ConnectorManifest = {
-  id: 'twilio',
-  title: 'twilio',
-  channel: 'phone',
-  kind: 'webhook',
-  summary: 'Not built yet.',
-  settings: [],
-  endpoints: [],
-  deliveryKey: '',
-}
-
+/*
+ * Twilio voice (CTI). Layout:
+ * - verify.ts: X-Twilio-Signature with Twilio's validator, over PUBLIC_BASE_URL + the path;
+ * - parse.ts: Twilio's parameters to a capture, the call's details, status rules (pure);
+ * - twiml.ts: the TwiML answers (pure, Twilio's VoiceResponse);
+ * - routes.ts: the three webhooks (voice, status, recording);
+ * - call-updates.ts: a call's outcome and voicemail, and the call-back task a missed call opens.
+ */
 export const twilioConnector = defineConnector({
-  manifest,
-  isConfigured: (config) => hasRequiredSettings(manifest, config) && false,
+  manifest: twilioManifest,
+  isConfigured: (config) => hasRequiredSettings(twilioManifest, config),
+  routes: twilioRoutes,
 })
