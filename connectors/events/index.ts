@@ -1,18 +1,17 @@
-import { defineConnector, hasRequiredSettings, type ConnectorManifest } from '../sdk/connector.js'
+import { defineConnector, hasRequiredSettings } from '../sdk/connector.js'
+import { eventsManifest } from './manifest.js'
+import { eventsRoutes } from './routes.js'
 
-// Placeholder manifest: the channel's module fills in settings, endpoints and handlers.
-const manifest: ConnectorManifest = {
-  id: 'events',
-  title: 'events',
-  channel: 'event',
-  kind: 'webhook',
-  summary: 'Not built yet.',
-  settings: [],
-  endpoints: [],
-  deliveryKey: '',
-}
-
+/*
+ * Webinar and event platforms. Layout:
+ * - schemas.ts: the signed JSON contract (one item or a batch) and the answers;
+ * - verify.ts: X-Leadwire-Signature over the raw body, then the JSON;
+ * - parse.ts: registrations to captures, attendance to interactions, delivery keys (pure);
+ * - handle.ts / batch.ts: each item through intake as its own delivery;
+ * - routes.ts: POST /webhooks/events/registrations and /webhooks/events/attendance.
+ */
 export const eventsConnector = defineConnector({
-  manifest,
-  isConfigured: (config) => hasRequiredSettings(manifest, config) && false,
+  manifest: eventsManifest,
+  isConfigured: (config) => hasRequiredSettings(eventsManifest, config),
+  routes: eventsRoutes,
 })
