@@ -1,18 +1,10 @@
-import { defineConnector, hasRequiredSettings, type ConnectorManifest } from '../sdk/connector.js'
+import { defineConnector, hasRequiredSettings } from '../sdk/connector.js'
+import { emailListener } from './listener.js'
+import { emailManifest } from './manifest.js'
 
-// Placeholder manifest: the channel's module fills in settings, endpoints and handlers.
-const manifest: ConnectorManifest = {
-  id: 'email',
-  title: 'email',
-  channel: 'email',
-  kind: 'listener',
-  summary: 'Not built yet.',
-  settings: [],
-  endpoints: [],
-  deliveryKey: '',
-}
-
+/** The lead inbox: IMAP mails in, governed leads and email replies out. */
 export const emailConnector = defineConnector({
-  manifest,
-  isConfigured: (config) => hasRequiredSettings(manifest, config) && false,
+  manifest: emailManifest,
+  isConfigured: (config) => hasRequiredSettings(emailManifest, config),
+  listener: emailListener,
 })
