@@ -147,7 +147,12 @@ type SqlType = 'uuid' | 'text' | 'text[]' | 'int' | 'numeric' | 'boolean' | 'tim
  * insert runs on every capture: going through Prisma's query compiler cost more CPU than
  * the whole governance pipeline (see bench:ingest).
  */
-function leadColumns(a: Assessment, id: string, actor: Actor, now: Date): [string, unknown, SqlType][] {
+export function leadColumns(
+  a: Assessment,
+  id: string,
+  actor: Actor,
+  now: Date,
+): [string, unknown, SqlType][] {
   const d = a.draft
   const warnings = a.issues.filter((i) => i.severity === 'warning')
   return [

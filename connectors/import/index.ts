@@ -1,18 +1,10 @@
-import { defineConnector, hasRequiredSettings, type ConnectorManifest } from '../sdk/connector.js'
+import { defineConnector } from '../sdk/connector.js'
+import { importManifest } from './manifest.js'
+import { importRoutes } from './routes.js'
 
-// Placeholder manifest: the channel's module fills in settings, endpoints and handlers.
-const manifest: ConnectorManifest = {
-  id: 'import',
-  title: 'import',
-  channel: 'import',
-  kind: 'file',
-  summary: 'Not built yet.',
-  settings: [],
-  endpoints: [],
-  deliveryKey: '',
-}
-
+/** Bulk CSV/XLSX imports through the batch path of the governed pipeline. Needs no credentials. */
 export const importConnector = defineConnector({
-  manifest,
-  isConfigured: (config) => hasRequiredSettings(manifest, config) && false,
+  manifest: importManifest,
+  isConfigured: () => true,
+  routes: importRoutes,
 })

@@ -1,0 +1,21 @@
+import type { ConnectorManifest } from '../sdk/connector.js'
+
+export const importManifest: ConnectorManifest = {
+  id: 'import',
+  title: 'Bulk import (CSV, XLSX)',
+  channel: 'import',
+  kind: 'file',
+  summary:
+    'Lead lists from CSV or XLSX files: upload, map columns, preview (dry run), then run through the governed pipeline in batches, with progress and a row error report. Also `npm run import`.',
+  settings: [{ key: 'IMPORT_DIR' }],
+  endpoints: [
+    { method: 'POST', path: '/v1/imports', auth: 'API (as /v1/leads)' },
+    { method: 'POST', path: '/v1/imports/:id/preview', auth: 'API (as /v1/leads)' },
+    { method: 'POST', path: '/v1/imports/:id/run', auth: 'API (as /v1/leads)' },
+    { method: 'GET', path: '/v1/imports/:id', auth: 'API (as /v1/leads)' },
+    { method: 'GET', path: '/v1/imports/:id/errors', auth: 'API (as /v1/leads)' },
+    { method: 'GET', path: '/v1/imports', auth: 'API (as /v1/leads)' },
+  ],
+  deliveryKey:
+    "The file's sha256 and the row number (`<sha256>:<row>`): the same file imported again skips the rows it already imported.",
+}

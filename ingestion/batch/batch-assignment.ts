@@ -1,0 +1,86 @@
+import {
+  decideAssignment,
+  type AssignmentDecision,
+  type AssignmentState,
+} from '../../domain/assignment/assign.rules.js'
+import type { AssignmentRuleSet } from '../../domain/assignment/assignment-rules.js'
+import type { Tx } from '../../platform/database/prisma.js'
+import type { Assessment } from '../steps/assess.js'
+
+/**
+ * Owners for a batch's new leads, in row order, exactly as persistCapture's `assign` would
+ * give them one capture at a time: the pool's people and the rules' cursors are locked once
+ * (FOR UPDATE, in the same order as the single path, so the two cannot deadlock), each
+ * decision sees the loads and cursors the previous one left (decideAssignment is pure), and
+ * the counters and cursors are written back once. It all rolls back with the batch.
+ */
+export async function assignBatch(
+  tx: Tx,
+  leads: readonly Assessment[],
+  rules: AssignmentRuleSet,
+): Promise<AssignmentDecision[]> {
+  if (leads.length === 0) return []
+  const pool = [...new Set(rules.rules.flatMap((r) => r.pool))].sort()
+  const cursorKeys = rules.rules.flatMap((r) => [r.id, ...r.pool.map((u) => `${r.id}:${u}`)])
+  const state: AssignmentState = { people: {}, cursors: {} }
+  if (pool.length > 0) {
+    const people = await tx.$queryRaw<
+      {
+        id: string
+        available: boolean
+        out_of_office_until: Date | null
+        capacity: number
+        weight: number
+        open_leads: number
+      }[]
+    >`SELECT id, available, out_of_office_until, capacity, weight, open_leads FROM app_user
+       WHERE id = ANY(${pool}::text[]) ORDER BY id FOR UPDATE`
+    const cursors = await tx.$queryRaw<{ key: string; value: number }[]>`
+      SELECT key, value FROM assignment_cursor WHERE key = ANY(${cursorKeys}::text[]) ORDER BY key FOR UPDATE`
+    for (const p of people) {
+      state.people[p.id] = {
+        userId: p.id,
+        available: p.available,
+        outOfOfficeUntil: p.out_of_office_until?.toISOString() ?? null,
+        capacity: p.capacity,
+        openLoad: p.open_leads,
+        weight: p.weight,
+      }
+    }
+    for (const c of cursors) state.cursors[c.key] = c.value
+  }
+
+  const added = new Map<string, number>()
+  const moved = new Map<string, number>()
+  const decisions = leads.map((a) => {
+    const decision = decideAssignment(
+      { lead: a.draft, score: a.score.score, now: a.draft.receivedAt },
+      rules,
+      state,
+    )
+    const person = decision.ownerId ? state.people[decision.ownerId] : undefined
+    if (decision.ownerId && person) {
+      person.openLoad += 1
+      added.set(decision.ownerId, (added.get(decision.ownerId) ?? 0) + 1)
+    }
+    if (decision.cursor) {
+      state.cursors[decision.cursor.ruleId] = decision.cursor.value
+      moved.set(decision.cursor.ruleId, decision.cursor.value)
+    }
+    return decision
+  })
+
+  if (added.size > 0) {
+    await tx.$executeRaw`
+      UPDATE app_user u SET open_leads = u.open_leads + d.n
+        FROM unnest(${[...added.keys()]}::text[], ${[...added.values()]}::int[]) AS d(id, n)
+       WHERE u.id = d.id`
+  }
+  if (moved.size > 0) {
+    await tx.$executeRaw`
+      INSERT INTO assignment_cursor (key, value, updated_at)
+      SELECT k, v, now() FROM unnest(${[...moved.keys()]}::text[], ${[...moved.values()]}::int[]) AS c(k, v)
+      ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`
+  }
+  return decisions
+}
