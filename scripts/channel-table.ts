@@ -9,7 +9,9 @@ import { cell, markdownTable } from './markdown-table.js'
 /** Inbound endpoints in full; the admin API (under /v1/) by its root only, where it is set up. */
 function endpointsCell(m: ConnectorManifest): string {
   const inbound = m.endpoints.filter((e) => !e.path.startsWith('/v1/'))
-  const admin = m.endpoints.filter((e) => e.path.startsWith('/v1/')).map((e) => e.path)
+  // Where a person goes to set the channel up: the shortest GET (a collection such as
+  // `/v1/forms`, or WhatsApp's pairing page), not an action such as logout.
+  const admin = m.endpoints.filter((e) => e.path.startsWith('/v1/') && e.method === 'GET').map((e) => e.path)
   const lines = inbound.map((e) => `\`${e.method} ${e.path}\` (${e.auth})`)
   if (admin.length) lines.push(`set up at \`${admin.reduce((a, b) => (b.length < a.length ? b : a))}\``)
   return lines.join('<br>') || 'none'

@@ -16,6 +16,9 @@ data=$(mktemp -d /tmp/leadwire-fuzz-XXXXXX)
 api=$(free_port)
 export DATA_DIR="$data" PORT="$api" EMBEDDED_PG_PORT="$(free_port)" TEMPORAL_DEV_PORT="$(free_port)" \
   TEMPORAL_UI_PORT="$(free_port)" LOG_LEVEL=error LOG_PRETTY=false DATABASE_URL= TEMPORAL_ADDRESS=
+# Every webhook connector on, so that their routes are fuzzed too (throwaway secrets).
+export TWILIO_AUTH_TOKEN=fuzz-twilio-token EVENTS_WEBHOOK_SECRET=fuzz-events-secret-0123456789abcdef \
+  GOOGLE_ADS_WEBHOOK_KEY=fuzz-google-key
 # Job control: the hub gets its own process group, so one signal reaches npm and node alike.
 set -m
 npm run dev >"$data/dev.log" 2>&1 &

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
+import { ALL_CONNECTORS } from '../../connectors/registry.js'
 import { freePort } from '../../platform/process/child-process.js'
 import { buildTestApp, useTestApp } from '../support/app.js'
 import { testConfig } from '../support/config.js'
@@ -100,6 +101,34 @@ describe('x-request-id', () => {
   })
 })
 
+/** Settings that turn every built-in connector's routes on (the email listener has none). */
+const ALL_CONNECTORS_CONFIGURED = {
+  TWILIO_AUTH_TOKEN: 'twilio-test-token',
+  EVENTS_WEBHOOK_SECRET: 'events-test-secret-0123456789abcdef',
+  GOOGLE_ADS_WEBHOOK_KEY: 'google-ads-test-key',
+  WHATSAPP_ENABLED: 'true',
+}
+
+// Browser pages that answer HTML (the unsubscribe confirmation), kept out of the API description.
+const UNDOCUMENTED_PATHS = new Set(['/u/{token}'])
+
+const openApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}')
+
+/** [method, path, connector] for each endpoint the connectors' manifests declare. */
+function connectorOperations(): [string, string, string][] {
+  return ALL_CONNECTORS.flatMap((c) =>
+    c.manifest.endpoints
+      .filter((e) => e.method !== 'OPTIONS' && !UNDOCUMENTED_PATHS.has(openApiPath(e.path)))
+      .map((e): [string, string, string] => [e.method.toLowerCase(), openApiPath(e.path), c.manifest.id]),
+  )
+}
+
+function connectorPaths(): string[] {
+  return [
+    ...new Set([...connectorOperations().map(([, path]) => path), '/v1/connectors', '/v1/connectors/{id}']),
+  ]
+}
+
 interface OpenApiDoc {
   openapi: string
   info: { title: string; version: string }
@@ -117,10 +146,16 @@ describe('API description', () => {
   let doc: OpenApiDoc
 
   beforeAll(async () => {
-    const res = await ctx.app.inject({ method: 'GET', url: '/openapi.json' })
-    expect(res.statusCode).toBe(200)
-    expect(res.headers['content-type']).toMatch(/^application\/json/)
-    doc = res.json<OpenApiDoc>()
+    // Every connector configured, so that each one's routes are in the document.
+    const app = await buildTestApp({ config: testConfig(ALL_CONNECTORS_CONFIGURED), db: ctx.database.db })
+    try {
+      const res = await app.inject({ method: 'GET', url: '/openapi.json' })
+      expect(res.statusCode).toBe(200)
+      expect(res.headers['content-type']).toMatch(/^application\/json/)
+      doc = res.json<OpenApiDoc>()
+    } finally {
+      await app.close()
+    }
   })
 
   it('GET /openapi.json is an OpenAPI 3.1 document listing every public route', () => {
@@ -148,6 +183,7 @@ describe('API description', () => {
         '/v1/journeys/counts',
         '/health',
         '/ready',
+        ...connectorPaths(),
       ].sort(),
     )
     expect(Object.keys(leadsCollection(doc) ?? {}).sort()).toEqual(['get', 'post'])
@@ -239,6 +275,20 @@ describe('API description', () => {
     }
     expect(captured).toContain('"quarantined"')
   })
+
+  it.each(connectorOperations())(
+    'documents %s %s with its problem+json errors (connector %s)',
+    (method, path) => {
+      const op = doc.paths[path]?.[method]
+      expect(op, `${method} ${path}`).toBeDefined()
+      const statuses = Object.keys(op?.responses ?? {})
+      expect(statuses.some((s) => /^2/.test(s)) || statuses.includes('303'), statuses.join()).toBe(true)
+      const errors = statuses.filter((s) => /^4/.test(s))
+      expect(errors.length, `${method} ${path} declares no 4xx`).toBeGreaterThan(0)
+      for (const status of errors)
+        expect(JSON.stringify(op?.responses?.[status])).toContain('application/problem+json')
+    },
+  )
 
   it('declares 200 and 503 on GET /ready', () => {
     expect(Object.keys(doc.paths['/ready']?.['get']?.responses ?? {})).toEqual(
