@@ -3,7 +3,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Logger } from '../platform/logger.js'
 import openapi from './plugins/openapi.plugin.js'
-import problemDetails from './plugins/problem-details.plugin.js'
+import problemDetails, { frameworkErrorReply } from './plugins/problem-details.plugin.js'
+import rejectNul from './plugins/reject-nul.plugin.js'
 import services, { type ApiServices } from './plugins/services.plugin.js'
 import health from './routes/health/index.js'
 import leads from './routes/leads/index.js'
@@ -38,6 +39,7 @@ export async function buildApp({ services: deps, logger }: BuildAppOptions): Pro
       const given = req.headers['x-request-id']
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
+    frameworkErrors: frameworkErrorReply,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>()
@@ -61,6 +63,7 @@ export async function buildApp({ services: deps, logger }: BuildAppOptions): Pro
   })
 
   await app.register(problemDetails)
+  await app.register(rejectNul)
   await app.register(services, deps)
   await app.register(openapi)
   await app.register(health)

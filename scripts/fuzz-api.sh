@@ -19,6 +19,8 @@ export DATA_DIR="$data" PORT="$api" EMBEDDED_PG_PORT="$(free_port)" TEMPORAL_DEV
 # Every webhook connector on, so that their routes are fuzzed too (throwaway secrets).
 export TWILIO_AUTH_TOKEN=fuzz-twilio-token EVENTS_WEBHOOK_SECRET=fuzz-events-secret-0123456789abcdef \
   GOOGLE_ADS_WEBHOOK_KEY=fuzz-google-key
+SENDGRID_WEBHOOK_PUBLIC_KEY=$(node -e "const {generateKeyPairSync}=require('crypto');console.log(generateKeyPairSync('ec',{namedCurve:'prime256v1'}).publicKey.export({type:'spki',format:'der'}).toString('base64'))")
+export SENDGRID_WEBHOOK_PUBLIC_KEY
 # Job control: the hub gets its own process group, so one signal reaches npm and node alike.
 set -m
 npm run dev >"$data/dev.log" 2>&1 &

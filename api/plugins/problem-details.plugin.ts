@@ -97,6 +97,16 @@ function sendProblem(reply: FastifyReply, problem: ProblemBody) {
 }
 
 /**
+ * Fastify's `frameworkErrors` option: errors its router raises before any route or error
+ * handler runs (a path segment over maxParamLength: 414, a URL that cannot be decoded: 400)
+ * get the same problem+json as every other refusal, not Fastify's own JSON.
+ */
+export function frameworkErrorReply(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  request.log.info({ code: error.code }, 'request refused by the router')
+  return sendProblem(reply, toProblem(error, request))
+}
+
+/**
  * application/problem+json (RFC 9457) for every error and every unknown route. Wrapped
  * in fastify-plugin so the handler covers the whole app, not just one scope.
  */

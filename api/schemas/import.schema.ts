@@ -159,9 +159,19 @@ export const ImportUploadQuery = Type.Object(
   { additionalProperties: false },
 )
 
-export const PageQuery = Type.Object(
+/** A page of import jobs, newest first: the cursor is the last job id of the previous page. */
+export const JobPageQuery = Type.Object(
   {
-    cursor: Type.Optional(Type.String({ maxLength: 100 })),
+    cursor: Type.Optional(Type.String({ format: 'uuid' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+  },
+  { additionalProperties: false },
+)
+
+/** A page of a job's row errors: the cursor is the last row number of the previous page. */
+export const ErrorPageQuery = Type.Object(
+  {
+    cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,10}$' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
   },
   { additionalProperties: false },

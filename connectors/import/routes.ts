@@ -10,7 +10,8 @@ import {
   ImportRunBody,
   ImportUploaded,
   ImportUploadQuery,
-  PageQuery,
+  ErrorPageQuery,
+  JobPageQuery,
 } from '../../api/schemas/import.schema.js'
 import { problemResponses } from '../../api/schemas/problem.schema.js'
 import type { ConnectorContext } from '../sdk/connector.js'
@@ -117,7 +118,7 @@ export async function importRoutes(scope: FastifyInstance, ctx: ConnectorContext
         tags,
         summary: "An import's row error report, by row number",
         params: ImportParams,
-        querystring: PageQuery,
+        querystring: ErrorPageQuery,
         response: { 200: ImportErrorPage, ...problemResponses },
       },
     },
@@ -131,7 +132,7 @@ export async function importRoutes(scope: FastifyInstance, ctx: ConnectorContext
       schema: {
         tags,
         summary: 'Import jobs, newest first',
-        querystring: PageQuery,
+        querystring: JobPageQuery,
         response: { 200: ImportJobList, ...problemResponses },
       },
     },

@@ -99,6 +99,29 @@ describe('x-request-id', () => {
     expect(res.headers['x-request-id']).toBe('trace-404')
     expect(res.json()).toMatchObject({ instance: 'trace-404', code: 'not_found' })
   })
+
+  it('answers problem+json when the router itself refuses the URL (a path segment over 100 characters, a bad escape) or the text holds U+0000', async () => {
+    const long = await ctx.app.inject({ method: 'GET', url: `/v1/rule-sets/${'x'.repeat(150)}` })
+    expect(long.statusCode).toBe(414)
+    expect(long.headers['content-type']).toMatch(/^application\/problem\+json/)
+    expect(long.json()).toMatchObject({
+      status: 414,
+      code: 'malformed_request',
+      instance: expect.any(String),
+    })
+    const nul = await ctx.app.inject({ method: 'GET', url: '/v1/tasks?assigneeId=sdr%00x' })
+    expect(nul.statusCode, nul.body).toBe(400)
+    expect(nul.json()).toMatchObject({ errors: [{ pointer: '/querystring/assigneeId' }] })
+    const nulBody = await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/leads',
+      payload: { firstName: 'A\u0000', email: 'a@b.in' },
+    })
+    expect(nulBody.statusCode, nulBody.body).toBe(400)
+    const badEscape = await ctx.app.inject({ method: 'GET', url: '/v1/leads/%E0%A4%A' })
+    expect(badEscape.statusCode).toBe(400)
+    expect(badEscape.headers['content-type']).toMatch(/^application\/problem\+json/)
+  })
 })
 
 /** Settings that turn every built-in connector's routes on (the email listener has none). */

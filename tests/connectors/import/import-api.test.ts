@@ -460,6 +460,11 @@ describe('refused uploads and requests', () => {
       url: '/v1/imports/0190a1b2-0000-7000-8000-000000000000',
     })
     expectProblem(missing, 404, 'not_found')
+    // Cursors are checked against what each list pages by (a job id, a row number).
+    const jobCursor = await app.inject({ method: 'GET', url: `/v1/imports?cursor=${'0'.repeat(100)}` })
+    expectProblem(jobCursor, 400, 'malformed_request')
+    const rowCursor = await app.inject({ method: 'GET', url: `/v1/imports/${up.job.id}/errors?cursor=seven` })
+    expectProblem(rowCursor, 400, 'malformed_request')
     expect(await database.db.lead.count()).toBe(0)
   })
 })
