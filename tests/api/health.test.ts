@@ -112,12 +112,6 @@ describe('x-request-id', () => {
     const nul = await ctx.app.inject({ method: 'GET', url: '/v1/tasks?assigneeId=sdr%00x' })
     expect(nul.statusCode, nul.body).toBe(400)
     expect(nul.json()).toMatchObject({ errors: [{ pointer: '/querystring/assigneeId' }] })
-    const nulBody = await ctx.app.inject({
-      method: 'POST',
-      url: '/v1/leads',
-      payload: { firstName: 'A\u0000', email: 'a@b.in' },
-    })
-    expect(nulBody.statusCode, nulBody.body).toBe(400)
     const badEscape = await ctx.app.inject({ method: 'GET', url: '/v1/leads/%E0%A4%A' })
     expect(badEscape.statusCode).toBe(400)
     expect(badEscape.headers['content-type']).toMatch(/^application\/problem\+json/)
