@@ -25,17 +25,9 @@ import { provisionDatabase, seedLeads, serverInfo } from './support/database.js'
 import { runImportBaseline } from './support/import-baseline.js'
 import { IMPORT_HEADERS, writeImportFile } from './support/import-file.js'
 import { elapsed } from './support/stats.js'
+import { intEnv } from './support/env.js'
 
 const TARGET_ROWS_PER_SECOND = 5000
-
-function intEnv(name: string, fallback: number): number {
-  const raw = process.env[name]
-  if (raw === undefined || raw === '') return fallback
-  const value = Number(raw)
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`${name} must be a positive integer (got "${raw}")`)
-  return value
-}
 
 const settings = {
   rows: intEnv('ROWS', 100_000),

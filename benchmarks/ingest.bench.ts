@@ -22,17 +22,9 @@ import { measureLookups, type LookupResult } from './support/dedupe-lookups.js'
 import { runLoad, type LoadResult } from './support/http-load.js'
 import { PayloadGenerator } from './support/payloads.js'
 import { ms, rate } from './support/stats.js'
+import { intEnv } from './support/env.js'
 
 const TARGETS = { leadsPerSecond: 1000, p99Ms: 50, ratio: 0.5, exactLookupP95Ms: 5 }
-
-function intEnv(name: string, fallback: number): number {
-  const raw = process.env[name]
-  if (raw === undefined || raw === '') return fallback
-  const value = Number(raw)
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`${name} must be a positive integer (got "${raw}")`)
-  return value
-}
 
 const settings = {
   seedLeads: intEnv('SEED_LEADS', 1_000_000),

@@ -46,17 +46,9 @@ import { seedJourneyLeads } from './support/journey-seed.js'
 import { startBenchTemporal, startEmptyWorkflows, type StartsResult } from './support/journey-temporal.js'
 import { mib } from './support/journey-worker-process.js'
 import { elapsed, ms, rate } from './support/stats.js'
+import { intEnv } from './support/env.js'
 
 const TARGETS = { ratio: 0.8, peakRssBytes: 2 ** 30 }
-
-function intEnv(name: string, fallback: number, min = 1): number {
-  const raw = process.env[name]
-  if (raw === undefined || raw === '') return fallback
-  const value = Number(raw)
-  if (!Number.isInteger(value) || value < min)
-    throw new Error(`${name} must be an integer >= ${min} (got "${raw}")`)
-  return value
-}
 
 const batch = intEnv('BATCH', intEnv('OUTBOX_BATCH_SIZE', 100))
 const config = loadConfig({ ...process.env, OUTBOX_BATCH_SIZE: String(batch) })
