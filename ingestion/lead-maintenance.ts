@@ -235,7 +235,18 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
         const delivery = options.delivery
           ? await claimDelivery<EngagementResult>(tx, options.delivery, clock())
           : undefined
-        if (delivery?.earlier) return { ...delivery.earlier.result, duplicate: true }
+        // A replay answers with the first delivery's result. That may be a capture's (the
+        // first delivery made the lead): the ledger row's own lead and activity keep the
+        // answer's ids right whichever path the first delivery took.
+        if (delivery?.earlier) {
+          const { earlier } = delivery
+          return {
+            ...earlier.result,
+            leadId: earlier.leadId ?? earlier.result.leadId,
+            activityId: earlier.activityId ?? earlier.result.activityId,
+            duplicate: true,
+          }
+        }
         const found = (await lockLeads(tx, [id])).get(id)
         if (!found) throw new NotFoundError('lead', id)
         const lead = found.duplicateOfId

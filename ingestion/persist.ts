@@ -1,6 +1,5 @@
 import { uuidv7 } from 'uuidv7'
-import { decideAssignment, type AssignmentDecision } from '../domain/assignment/assign.rules.js'
-import type { AssignmentRuleSet } from '../domain/assignment/assignment-rules.js'
+import type { AssignmentDecision } from '../domain/assignment/assign.rules.js'
 import type { Actor } from '../domain/lead/lead-capture.js'
 import { mergeLeads } from '../domain/dedupe/merge.rules.js'
 import { engagementEventForCapture } from '../domain/scoring/capture-engagement.rules.js'
@@ -8,6 +7,7 @@ import { scoreLead } from '../domain/scoring/score.rules.js'
 import { Prisma } from '../generated/prisma/client.js'
 import type { Tx } from '../platform/database/prisma.js'
 import { applyScore } from './apply-score.js'
+import { assignLeads } from './assign-leads.js'
 import { lockLeads, rowToDraft } from './lead-rows.js'
 import type { Assessment, IngestionPolicy } from './steps/assess.js'
 import type { ActiveRules } from './rules/active-rules.js'
@@ -82,77 +82,16 @@ export class CaptureRaceError extends Error {
   override name = 'CaptureRaceError'
 }
 
-/**
- * Picks an owner under the active assignment rules. The pool's people and the rule's
- * cursors are locked (FOR UPDATE) and changed in this transaction: a crash rolls the
- * assignment, the cursor and the load counters back together.
- */
-async function assign(
-  tx: Tx,
-  assessment: Assessment,
-  rules: AssignmentRuleSet,
-  now: string,
-): Promise<AssignmentDecision> {
-  const pool = [...new Set(rules.rules.flatMap((r) => r.pool))].sort()
-  const cursorKeys = rules.rules.flatMap((r) => [r.id, ...r.pool.map((u) => `${r.id}:${u}`)])
-  const [people, cursors] =
-    pool.length === 0
-      ? [[], []]
-      : await Promise.all([
-          tx.$queryRaw<
-            {
-              id: string
-              available: boolean
-              out_of_office_until: Date | null
-              capacity: number
-              weight: number
-              open_leads: number
-            }[]
-          >`SELECT id, available, out_of_office_until, capacity, weight, open_leads FROM app_user
-             WHERE id = ANY(${pool}::text[]) ORDER BY id FOR UPDATE`,
-          tx.$queryRaw<{ key: string; value: number }[]>`
-            SELECT key, value FROM assignment_cursor WHERE key = ANY(${cursorKeys}::text[]) ORDER BY key FOR UPDATE`,
-        ])
-  const decision = decideAssignment({ lead: assessment.draft, score: assessment.score.score, now }, rules, {
-    people: Object.fromEntries(
-      people.map((p) => [
-        p.id,
-        {
-          userId: p.id,
-          available: p.available,
-          outOfOfficeUntil: p.out_of_office_until?.toISOString() ?? null,
-          capacity: p.capacity,
-          openLoad: p.open_leads,
-          weight: p.weight,
-        },
-      ]),
-    ),
-    cursors: Object.fromEntries(cursors.map((c) => [c.key, c.value])),
-  })
-  if (decision.ownerId) {
-    await tx.$executeRaw`UPDATE app_user SET open_leads = open_leads + 1 WHERE id = ${decision.ownerId}`
-  }
-  if (decision.cursor) {
-    await tx.$executeRaw`
-      INSERT INTO assignment_cursor (key, value, updated_at) VALUES (${decision.cursor.ruleId}, ${decision.cursor.value}, now())
-      ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`
-  }
-  return decision
-}
-
-type SqlType = 'uuid' | 'text' | 'text[]' | 'int' | 'numeric' | 'boolean' | 'timestamptz' | 'jsonb'
+export type SqlType = 'uuid' | 'text' | 'text[]' | 'int' | 'numeric' | 'boolean' | 'timestamptz' | 'jsonb'
+/** A row as [column, value, type] triples: the lead's columns, and the batch path's rows. */
+export type ColumnRow = [string, unknown, SqlType][]
 
 /**
  * The new lead's columns with their PostgreSQL types. Written with raw SQL because this
  * insert runs on every capture: going through Prisma's query compiler cost more CPU than
  * the whole governance pipeline (see bench:ingest).
  */
-export function leadColumns(
-  a: Assessment,
-  id: string,
-  actor: Actor,
-  now: Date,
-): [string, unknown, SqlType][] {
+export function leadColumns(a: Assessment, id: string, actor: Actor, now: Date): ColumnRow {
   const d = a.draft
   const warnings = a.issues.filter((i) => i.severity === 'warning')
   return [
@@ -215,7 +154,7 @@ export function leadColumns(
  */
 async function insertLeadClaimingKeys(
   tx: Tx,
-  columns: [string, unknown, SqlType][],
+  columns: ColumnRow,
   leadId: string,
   keys: string[],
 ): Promise<string[]> {
@@ -307,7 +246,8 @@ export async function persistCapture(tx: Tx, input: PersistInput): Promise<Persi
       assignedAt: null,
     }
   } else {
-    assignment = await assign(tx, a, rules.assignment, now)
+    const [decision] = await assignLeads(tx, [a], rules.assignment)
+    assignment = decision!
     placement = {
       ownerId: assignment.ownerId,
       queue: assignment.queue,

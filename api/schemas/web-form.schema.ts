@@ -83,20 +83,25 @@ const Settings = {
   attribution: Attribution,
 }
 
+/** The settings a form may leave out when created, and any of which a patch may change. */
+const optionalSettings = {
+  allowedOrigins: Type.Optional(Settings.allowedOrigins),
+  consentText: Type.Optional(Settings.consentText),
+  consentTextVersion: Type.Optional(Settings.consentTextVersion),
+  consentChannels: Type.Optional(Settings.consentChannels),
+  redirectUrl: Type.Optional(Settings.redirectUrl),
+  successMessage: Type.Optional(Settings.successMessage),
+  honeypotField: Type.Optional(Settings.honeypotField),
+  rateLimitPerMinute: Type.Optional(Settings.rateLimitPerMinute),
+  attribution: Type.Optional(Settings.attribution),
+}
+
 export const CreateFormBody = Type.Object(
   {
     id: FormId,
     name: Settings.name,
     fieldMapping: Settings.fieldMapping,
-    allowedOrigins: Type.Optional(Settings.allowedOrigins),
-    consentText: Type.Optional(Settings.consentText),
-    consentTextVersion: Type.Optional(Settings.consentTextVersion),
-    consentChannels: Type.Optional(Settings.consentChannels),
-    redirectUrl: Type.Optional(Settings.redirectUrl),
-    successMessage: Type.Optional(Settings.successMessage),
-    honeypotField: Type.Optional(Settings.honeypotField),
-    rateLimitPerMinute: Type.Optional(Settings.rateLimitPerMinute),
-    attribution: Type.Optional(Settings.attribution),
+    ...optionalSettings,
   },
   { additionalProperties: false, title: 'CreateForm' },
 )
@@ -109,15 +114,7 @@ export const PatchFormBody = Type.Object(
       Type.Boolean({ description: 'An inactive form answers 404 on its public URLs.' }),
     ),
     fieldMapping: Type.Optional(Settings.fieldMapping),
-    allowedOrigins: Type.Optional(Settings.allowedOrigins),
-    consentText: Type.Optional(Settings.consentText),
-    consentTextVersion: Type.Optional(Settings.consentTextVersion),
-    consentChannels: Type.Optional(Settings.consentChannels),
-    redirectUrl: Type.Optional(Settings.redirectUrl),
-    successMessage: Type.Optional(Settings.successMessage),
-    honeypotField: Type.Optional(Settings.honeypotField),
-    rateLimitPerMinute: Type.Optional(Settings.rateLimitPerMinute),
-    attribution: Type.Optional(Settings.attribution),
+    ...optionalSettings,
   },
   { additionalProperties: false, minProperties: 1, title: 'PatchForm' },
 )

@@ -102,7 +102,7 @@ export async function deliverMail(
       },
       delivery,
     )
-    if (result.replayed) return { kind: 'duplicate', leadId: result.leadId as string | undefined }
+    if (result.replayed) return { kind: 'duplicate', leadId: result.leadId }
     return { kind: result.kind === 'engagement' ? 'engaged' : 'captured', leadId: result.leadId }
   } catch (err) {
     if (isRefusal(err)) {

@@ -56,24 +56,16 @@ export async function handleAttendance(
   if (!result.replayed) await ctx.status.touched()
   return {
     ok: true,
-    leadId: leadIdOf(result),
+    leadId: result.leadId,
     outcome: outcomeOf(result),
     replayed: result.replayed,
   }
 }
 
 /**
- * The lead of an interaction. A redelivery whose first delivery made the lead, arriving
- * once the lead exists, takes the engagement path and gets the capture's stored answer
- * back (connectors/sdk/intake.ts spreads it as an engagement result): read its id there.
+ * `engaged` for an attendance on a known lead; a capture's outcome, also when replayed: a
+ * redelivery whose first delivery made the lead gets that capture's stored answer back.
  */
-function leadIdOf(result: InteractionResult): string {
-  if (result.leadId) return result.leadId
-  const first = result.result as Partial<CaptureResult>
-  return first.duplicateOf ?? first.id ?? ''
-}
-
-/** `engaged` for an attendance on a known lead; a capture's outcome (also when replayed, see leadIdOf). */
 function outcomeOf(result: InteractionResult): NonNullable<ItemOutcome['outcome']> {
   const first = result.result as Partial<CaptureResult>
   return first.outcome ?? 'engaged'

@@ -1,4 +1,11 @@
-import type { ConsentEvidence, ContactChannel, LeadCapture } from '../../domain/lead/lead-capture.js'
+import {
+  CAPTURE_BANT_FIELDS,
+  CAPTURE_CONTACT_FIELDS,
+  CAPTURE_PLACE_FIELDS,
+  type ConsentEvidence,
+  type ContactChannel,
+  type LeadCapture,
+} from '../../domain/lead/lead-capture.js'
 
 /*
  * Column mapping: which column of the file feeds which capture field, and what the whole file
@@ -7,25 +14,12 @@ import type { ConsentEvidence, ContactChannel, LeadCapture } from '../../domain/
 
 /** Capture fields a column can feed. `fullName` is split into first and last name. */
 export const IMPORT_FIELDS = [
-  'firstName',
-  'lastName',
   'fullName',
-  'email',
-  'phone',
-  'company',
-  'title',
-  'website',
-  'industry',
-  'companySize',
+  ...CAPTURE_CONTACT_FIELDS,
   'annualRevenue',
   'currency',
-  'country',
-  'state',
-  'city',
-  'budget',
-  'authority',
-  'need',
-  'timeline',
+  ...CAPTURE_PLACE_FIELDS,
+  ...CAPTURE_BANT_FIELDS,
   'externalId',
   'receivedAt',
   'source',
@@ -253,24 +247,12 @@ export function rowToCapture(
   const text = (field: ImportField) => values[field]?.value
 
   const capture: LeadCapture = { channel: 'import' }
+  // Copied as written; the fields read below need parsing or combine with the defaults.
   for (const field of [
-    'firstName',
-    'lastName',
-    'email',
-    'phone',
-    'company',
-    'title',
-    'website',
-    'industry',
-    'companySize',
+    ...CAPTURE_CONTACT_FIELDS,
     'currency',
-    'country',
-    'state',
-    'city',
-    'budget',
-    'authority',
-    'need',
-    'timeline',
+    ...CAPTURE_PLACE_FIELDS,
+    ...CAPTURE_BANT_FIELDS,
     'externalId',
   ] as const) {
     const v = text(field)

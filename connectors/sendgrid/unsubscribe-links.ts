@@ -1,6 +1,6 @@
 import type { Config } from '../../platform/config.js'
 import { linkSigningSecret, signUnsubscribeToken } from '../../platform/link-signing.js'
-import { publicBaseUrl } from '../web-form/urls.js'
+import { publicBaseUrl } from '../sdk/public-url.js'
 
 /** Where the unsubscribe pages are served (connectors/sendgrid/unsubscribe.routes.ts). */
 export const UNSUBSCRIBE_PATH = '/u'

@@ -10,7 +10,8 @@ import { recordIncomingCall } from './incoming-call.js'
 import { isMissedDial, isRecordableStatus } from './parse.js'
 import { RecordingWebhookBody, StatusWebhookBody, TwilioHeaders, TwiML, VoiceWebhookBody } from './schemas.js'
 import { afterDialTwiml, emptyTwiml, hangUpTwiml, incomingCallTwiml, routeOf } from './twiml.js'
-import { callbackUrls, twilioBaseUrl } from './urls.js'
+import { publicBaseUrl } from '../sdk/public-url.js'
+import { callbackUrls } from './urls.js'
 import { verifyTwilioSignature } from './verify.js'
 
 const XML = 'text/xml; charset=utf-8'
@@ -37,7 +38,7 @@ export async function twilioRoutes(scope: FastifyInstance, ctx: ConnectorContext
   // Twilio posts application/x-www-form-urlencoded.
   await scope.register(formbody)
   const app = scope.withTypeProvider<TypeBoxTypeProvider>()
-  const baseUrl = twilioBaseUrl(ctx.config)
+  const baseUrl = publicBaseUrl(ctx.config)
   const urls = callbackUrls(baseUrl)
 
   const verified = async (request: FastifyRequest) => {

@@ -16,7 +16,8 @@ import type { ConnectorContext } from '../sdk/connector.js'
 import { embedSnippet, scriptTag } from './embed.js'
 import { formDefinitionProblems, wordingVersion, type FormShape } from './form-definition.js'
 import { toDefinition } from './form-store.js'
-import { formUrls, publicBaseUrl } from './urls.js'
+import { publicBaseUrl } from '../sdk/public-url.js'
+import { formUrls } from './urls.js'
 
 const ADMIN = { tags: ['forms'] }
 

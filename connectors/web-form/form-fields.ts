@@ -1,4 +1,9 @@
-import type { ContactChannel } from '../../domain/lead/lead-capture.js'
+import {
+  CAPTURE_BANT_FIELDS,
+  CAPTURE_CONTACT_FIELDS,
+  CAPTURE_PLACE_FIELDS,
+  type ContactChannel,
+} from '../../domain/lead/lead-capture.js'
 
 /**
  * The capture fields a form field can fill: the person fields of LeadCapture, plus
@@ -7,22 +12,9 @@ import type { ContactChannel } from '../../domain/lead/lead-capture.js'
  */
 export const FORM_CAPTURE_FIELDS = [
   'fullName',
-  'firstName',
-  'lastName',
-  'email',
-  'phone',
-  'company',
-  'title',
-  'website',
-  'industry',
-  'companySize',
-  'country',
-  'state',
-  'city',
-  'budget',
-  'authority',
-  'need',
-  'timeline',
+  ...CAPTURE_CONTACT_FIELDS,
+  ...CAPTURE_PLACE_FIELDS,
+  ...CAPTURE_BANT_FIELDS,
   'consent',
 ] as const
 export type FormCaptureField = (typeof FORM_CAPTURE_FIELDS)[number]

@@ -22,7 +22,8 @@ import { embedScript } from './embed-script.js'
 import { DEFAULT_SUCCESS_MESSAGE, type WebFormDefinition } from './form-fields.js'
 import { activeForm } from './form-store.js'
 import { formFieldPointer, mapSubmission } from './mapping.js'
-import { formUrls, publicBaseUrl } from './urls.js'
+import { publicBaseUrl } from '../sdk/public-url.js'
+import { formUrls } from './urls.js'
 
 const PUBLIC = { tags: ['forms'] }
 const HTML = 'text/html; charset=utf-8'

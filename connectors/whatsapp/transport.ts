@@ -3,32 +3,7 @@
  * behind this one module so it can be swapped for the official WhatsApp Cloud API: the rest
  * of the connector sees a narrow socket and plain message objects.
  */
-import makeWASocketDefault, {
-  Browsers,
-  BufferJSON,
-  DisconnectReason,
-  getContentType,
-  initAuthCreds,
-  isJidBroadcast,
-  isJidGroup,
-  isJidNewsletter,
-  isPnUser,
-  jidDecode,
-  makeCacheableSignalKeyStore,
-  normalizeMessageContent,
-  proto,
-  toNumber,
-  type AuthenticationCreds,
-  type AuthenticationState,
-  type BaileysEventMap,
-  type ConnectionState,
-  type SignalDataSet,
-  type SignalDataTypeMap,
-  type SignalKeyStore,
-  type UserFacingSocketConfig,
-  type WAMessage,
-  type WASocket,
-} from '@whiskeysockets/baileys'
+import makeWASocketDefault, { type UserFacingSocketConfig, type WASocket } from '@whiskeysockets/baileys'
 
 export {
   Browsers,
@@ -45,7 +20,7 @@ export {
   normalizeMessageContent,
   proto,
   toNumber,
-}
+} from '@whiskeysockets/baileys'
 export type {
   AuthenticationCreds,
   AuthenticationState,
@@ -56,7 +31,7 @@ export type {
   SignalKeyStore,
   UserFacingSocketConfig,
   WAMessage,
-}
+} from '@whiskeysockets/baileys'
 
 /** What the listener uses of a Baileys socket; tests drive it with a fake of this shape. */
 export type WhatsAppSocket = Pick<WASocket, 'ev' | 'sendMessage' | 'logout' | 'end' | 'onWhatsApp' | 'user'>

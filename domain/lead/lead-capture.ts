@@ -40,6 +40,33 @@ export interface LeadCapture {
   honeypot?: string | undefined
 }
 
+/*
+ * LeadCapture's text fields in groups, in the order the interface declares them: what a
+ * channel's field mapping can fill (web forms, imports) is built from these groups.
+ */
+export const CAPTURE_CONTACT_FIELDS = [
+  'firstName',
+  'lastName',
+  'email',
+  'phone',
+  'company',
+  'title',
+  'website',
+  'industry',
+  'companySize',
+] as const satisfies readonly (keyof LeadCapture)[]
+export const CAPTURE_PLACE_FIELDS = [
+  'country',
+  'state',
+  'city',
+] as const satisfies readonly (keyof LeadCapture)[]
+export const CAPTURE_BANT_FIELDS = [
+  'budget',
+  'authority',
+  'need',
+  'timeline',
+] as const satisfies readonly (keyof LeadCapture)[]
+
 export const LEAD_CHANNELS = [
   'api',
   'web_form',

@@ -1,13 +1,10 @@
+import type { ColumnRow, SqlType } from '../persist.js'
+
 /*
  * Multi-row writes for the batch path: a thousand rows cost one statement, with one parameter
  * per column (text arrays unnested and cast back) or one JSON document for JSON-heavy rows.
  * Column lists come from the code; no value is ever interpolated into SQL.
  */
-
-export type SqlType = 'uuid' | 'text' | 'text[]' | 'int' | 'numeric' | 'boolean' | 'timestamptz' | 'jsonb'
-
-/** A row as [column, value, type] triples, the shape persist.ts's leadColumns returns. */
-export type ColumnRow = [string, unknown, SqlType][]
 
 /**
  * A PostgreSQL array literal of text elements (`{"a","b",NULL}`), each quoted and escaped, to

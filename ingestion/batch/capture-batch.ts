@@ -3,14 +3,14 @@ import type { AssignmentDecision } from '../../domain/assignment/assign.rules.js
 import type { DraftLead, ValidationIssue } from '../../domain/lead/draft-lead.js'
 import type { Actor, LeadCapture } from '../../domain/lead/lead-capture.js'
 import type { Db, Tx } from '../../platform/database/prisma.js'
+import { assignLeads } from '../assign-leads.js'
 import { rowToDraft, lockLeads } from '../lead-rows.js'
-import { CaptureRaceError, leadColumns } from '../persist.js'
+import { CaptureRaceError, leadColumns, type ColumnRow } from '../persist.js'
 import type { RuleCache } from '../rules/active-rules.js'
 import type { Assessment, IngestionPolicy, StepContext } from '../steps/assess.js'
 import { assessRow } from './assess-row.js'
-import { assignBatch } from './batch-assignment.js'
 import { foldDuplicates, type FoldMaster } from './batch-fold.js'
-import { textArray, unnestInsert, type ColumnRow } from './batch-sql.js'
+import { textArray, unnestInsert } from './batch-sql.js'
 import {
   resolveRows,
   type DuplicateOrigin,
@@ -23,7 +23,7 @@ import {
 /*
  * The batch path: the governed pipeline for many captures at once (bulk imports). Every row
  * goes through the same pure steps as a single capture (assessRow), is placed with the same
- * dedupe rules (resolveRows), gets an owner under the same assignment rules (assignBatch),
+ * dedupe rules (resolveRows), gets an owner under the same assignment rules (assignLeads),
  * and is written with the same rows as persistCapture writes: the lead, its match keys, touch,
  * consent record, raw capture, decisions and the outbox event that starts its journey. What
  * changes is the shape of the I/O: one transaction per batch, one statement per table.
@@ -290,7 +290,7 @@ export function createBatchCapture(deps: BatchCaptureDeps): BatchCapture {
     const toAssign = placements.flatMap((p, i) =>
       p.kind === 'new' && !live[i]!.assessment.quarantined ? [{ id: p.id, a: live[i]!.assessment }] : [],
     )
-    const decisions = await assignBatch(
+    const decisions = await assignLeads(
       tx,
       toAssign.map((t) => t.a),
       ctx.rules.assignment,

@@ -2,11 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import ExcelJS from 'exceljs'
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp } from '../../support/app.js'
 import { testConfig } from '../../support/config.js'
 import { createTestDatabase, truncateAll, type TestDatabase } from '../../support/database.js'
+import { expectProblem } from '../../support/problem.js'
 
 /*
  * Bulk import through the real app and PostgreSQL: upload → preview (dry run) → run in the
@@ -107,14 +108,6 @@ async function runToEnd(id: string, body: object = { defaults: DEFAULTS }): Prom
     await new Promise((r) => setTimeout(r, 50))
   }
   throw new Error(`import ${id} did not finish`)
-}
-
-function expectProblem(res: LightMyRequestResponse, status: number, code: string) {
-  expect(res.statusCode, res.body).toBe(status)
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/)
-  const body = res.json<{ code: string; errors?: { pointer: string; message: string }[] }>()
-  expect(body.code).toBe(code)
-  return body
 }
 
 async function seedExisting(): Promise<string> {

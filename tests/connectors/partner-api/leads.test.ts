@@ -4,7 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp } from '../../support/app.js'
 import { testConfig } from '../../support/config.js'
 import { createTestDatabase, truncateAll, type TestDatabase } from '../../support/database.js'
-import { expectProblem, partnerWithKey, postSigned } from './partner-helpers.js'
+import { expectProblem } from '../../support/problem.js'
+import { partnerWithKey, postSigned } from './partner-helpers.js'
 
 /*
  * POST /partner/v1/leads end to end: a partner's signed request in, a governed lead out,

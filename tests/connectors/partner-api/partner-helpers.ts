@@ -53,11 +53,3 @@ export function postSigned(
     payload: options.sendInstead ?? raw,
   })
 }
-
-export function expectProblem(res: LightMyRequestResponse, status: number, code: string) {
-  expect(res.statusCode, res.body).toBe(status)
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/)
-  const body = res.json<{ code: string; detail?: string; errors?: { pointer: string; message: string }[] }>()
-  expect(body.code).toBe(code)
-  return body
-}

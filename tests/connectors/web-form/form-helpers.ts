@@ -1,4 +1,4 @@
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { expect } from 'vitest'
 import type { Db } from '../../../platform/database/prisma.js'
 
@@ -33,14 +33,6 @@ export async function createForm(
   const res = await app.inject({ method: 'POST', url: '/v1/forms', payload: pricingForm(overrides) })
   expect(res.statusCode, res.body).toBe(201)
   return res.json()
-}
-
-export function expectProblem(res: LightMyRequestResponse, status: number, code: string) {
-  expect(res.statusCode, res.body).toBe(status)
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/)
-  const body = res.json<{ code: string; detail?: string; errors?: { pointer: string; message: string }[] }>()
-  expect(body.code).toBe(code)
-  return body
 }
 
 /** Rows a submission can write: all zero after a refused one. */

@@ -3,7 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp } from '../../support/app.js'
 import { testConfig } from '../../support/config.js'
 import { createTestDatabase, truncateAll, type TestDatabase } from '../../support/database.js'
-import { BASE_URL, createForm, expectProblem, pricingForm, WORDING } from './form-helpers.js'
+import { expectProblem } from '../../support/problem.js'
+import { BASE_URL, createForm, pricingForm, WORDING } from './form-helpers.js'
 
 /*
  * The forms admin API (create, list, read, edit, the embed snippet) and the public pages a

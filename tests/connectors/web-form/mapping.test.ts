@@ -11,7 +11,8 @@ import {
   isChecked,
   mapSubmission,
 } from '../../../connectors/web-form/mapping.js'
-import { formUrls, publicBaseUrl } from '../../../connectors/web-form/urls.js'
+import { publicBaseUrl } from '../../../connectors/sdk/public-url.js'
+import { formUrls } from '../../../connectors/web-form/urls.js'
 
 const AT = '2026-03-02T10:15:00.000Z'
 

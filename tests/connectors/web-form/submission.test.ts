@@ -3,7 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp } from '../../support/app.js'
 import { testConfig } from '../../support/config.js'
 import { createTestDatabase, truncateAll, type TestDatabase } from '../../support/database.js'
-import { BASE_URL, createForm, expectProblem, rowCounts, SITE, WORDING } from './form-helpers.js'
+import { expectProblem } from '../../support/problem.js'
+import { BASE_URL, createForm, rowCounts, SITE, WORDING } from './form-helpers.js'
 
 /*
  * Form submissions from the raw browser post (urlencoded) or a JSON caller to a governed

@@ -2,19 +2,20 @@ import {
   decideAssignment,
   type AssignmentDecision,
   type AssignmentState,
-} from '../../domain/assignment/assign.rules.js'
-import type { AssignmentRuleSet } from '../../domain/assignment/assignment-rules.js'
-import type { Tx } from '../../platform/database/prisma.js'
-import type { Assessment } from '../steps/assess.js'
+} from '../domain/assignment/assign.rules.js'
+import type { AssignmentRuleSet } from '../domain/assignment/assignment-rules.js'
+import type { Tx } from '../platform/database/prisma.js'
+import type { Assessment } from './steps/assess.js'
 
 /**
- * Owners for a batch's new leads, in row order, exactly as persistCapture's `assign` would
- * give them one capture at a time: the pool's people and the rules' cursors are locked once
- * (FOR UPDATE, in the same order as the single path, so the two cannot deadlock), each
- * decision sees the loads and cursors the previous one left (decideAssignment is pure), and
- * the counters and cursors are written back once. It all rolls back with the batch.
+ * Owners for new leads, in order, under the active assignment rules: one capture's lead
+ * (persistCapture) or a batch's (bulk import). The pool's people and the rules' cursors are
+ * locked once (FOR UPDATE, always in the same order, so concurrent captures cannot deadlock),
+ * each decision sees the loads and cursors the previous one left (decideAssignment is pure),
+ * and the counters and cursors are written back once. It all rolls back with the transaction.
+ * Each lead is judged at its receivedAt (out of office, capacity), as its capture is.
  */
-export async function assignBatch(
+export async function assignLeads(
   tx: Tx,
   leads: readonly Assessment[],
   rules: AssignmentRuleSet,
