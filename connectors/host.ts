@@ -36,12 +36,17 @@ export function startConnectorHost(
   let stopped = false
 
   const tick = async (h: Held) => {
-    if (stopped || h.listener) return
+    if (stopped) return
+    if (h.listener) {
+      if (h.leadership.isHeld()) return
+      // The lock's connection dropped, so another replica may take it: stop before it does.
+      log.warn({ connector: h.id }, 'connector lost its lock; listener stopped')
+      await h.listener.stop().catch(() => undefined)
+      h.listener = undefined
+    }
     try {
-      if (!(await h.leadership.tryAcquire())) {
-        await runtime.context(h.id).status.set('standby')
-        return
-      }
+      // Standing by writes nothing: the status row is the lock holder's to report.
+      if (!(await h.leadership.tryAcquire())) return
       const connector = runtime.all.find((c) => c.manifest.id === h.id)!
       const listener = connector.listener!(runtime.context(h.id))
       h.listener = listener

@@ -1,6 +1,11 @@
 import { NOT_CONNECTED_WHATSAPP } from '../activities/whatsapp-sender.js'
 import { ALL_CONNECTORS } from './registry.js'
-import type { Connector, OutboundDeps, OutboundSenders } from './sdk/connector.js'
+import {
+  disabledConnectorIds,
+  type Connector,
+  type OutboundDeps,
+  type OutboundSenders,
+} from './sdk/connector.js'
 import { createLogTransport } from './sendgrid/transport.js'
 
 /**
@@ -12,7 +17,7 @@ export function outboundSenders(
   deps: OutboundDeps,
   connectors: readonly Connector[] = ALL_CONNECTORS,
 ): OutboundSenders {
-  const disabled = new Set(deps.config.CONNECTORS_DISABLED.split(',').map((s) => s.trim()))
+  const disabled = disabledConnectorIds(deps.config)
   const senders: OutboundSenders = {
     email: createLogTransport(deps.log.child({ component: 'email-log-transport' })),
     whatsapp: NOT_CONNECTED_WHATSAPP,

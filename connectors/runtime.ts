@@ -4,7 +4,7 @@ import type { Config } from '../platform/config.js'
 import type { Db } from '../platform/database/prisma.js'
 import type { Logger } from '../platform/logger.js'
 import { ALL_CONNECTORS } from './registry.js'
-import type { Connector, ConnectorContext } from './sdk/connector.js'
+import { disabledConnectorIds, type Connector, type ConnectorContext } from './sdk/connector.js'
 import { createIntake } from './sdk/intake.js'
 import { connectorStatus } from './sdk/status.js'
 
@@ -32,11 +32,7 @@ export interface ConnectorRuntimeDeps {
 export function createConnectorRuntime(deps: ConnectorRuntimeDeps): ConnectorRuntime {
   const clock = deps.clock ?? (() => new Date())
   const all = deps.connectors ?? ALL_CONNECTORS
-  const disabled = new Set(
-    deps.config.CONNECTORS_DISABLED.split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  )
+  const disabled = disabledConnectorIds(deps.config)
   const contexts = new Map<string, ConnectorContext>()
   const isEnabled = (id: string) => {
     const c = all.find((x) => x.manifest.id === id)

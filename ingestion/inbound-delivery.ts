@@ -36,6 +36,11 @@ export interface DeliveryClaim<T> {
   remember(record: DeliveryRecord<T>): Promise<void>
 }
 
+/** The dedupe key of the activity a delivery records: finds that activity again (a call's status, an email's events). */
+export function deliveryActivityKey(delivery: Pick<Delivery, 'connectorId' | 'key'>): string {
+  return `delivery/${delivery.connectorId}/${delivery.key}`
+}
+
 const PLACEHOLDER = 'claimed'
 
 /**

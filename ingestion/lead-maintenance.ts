@@ -15,7 +15,12 @@ import { scoreLead } from '../domain/scoring/score.rules.js'
 import type { EngagementEvent } from '../domain/scoring/scoring-rules.js'
 import { CONTACT_EVENTS } from '../domain/journey/journey-stage.rules.js'
 import { recordActivity } from './activity-log.js'
-import { claimDelivery, type Delivery, type DeliveryOutcome } from './inbound-delivery.js'
+import {
+  claimDelivery,
+  deliveryActivityKey,
+  type Delivery,
+  type DeliveryOutcome,
+} from './inbound-delivery.js'
 import type { Prisma } from '../generated/prisma/client.js'
 import { asJson, type Db } from '../platform/database/prisma.js'
 import { ConflictError, DomainRuleError, NotFoundError } from '../platform/errors.js'
@@ -268,7 +273,7 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
           dedupeKey: options.eventId
             ? `engagement/${options.eventId}`
             : options.delivery
-              ? `delivery/${options.delivery.connectorId}/${options.delivery.key}`
+              ? deliveryActivityKey(options.delivery)
               : null,
         })
         const current = lead.engagement as Record<string, number>
@@ -342,7 +347,7 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
     ): Promise<ConsentChangeResult> {
       return deps.db.$transaction(async (tx) => {
         const claim = delivery ? await claimDelivery<ConsentChangeResult>(tx, delivery, clock()) : undefined
-        if (claim?.earlier) return claim.earlier.result
+        if (claim?.earlier) return { ...claim.earlier.result, duplicate: true }
         const found = (await lockLeads(tx, [id])).get(id)
         if (!found) throw new NotFoundError('lead', id)
         const lead = found.duplicateOfId
@@ -414,6 +419,7 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
           channels: next.grantedChannels,
           dnd,
           marketing: after,
+          duplicate: false,
         }
         await claim?.remember({ outcome: 'consent' satisfies DeliveryOutcome, leadId: lead.id, result })
         return result
@@ -516,6 +522,8 @@ export interface ConsentChangeResult {
   channels: string[]
   dnd: boolean
   marketing: ReturnType<typeof marketingChannels>
+  /** True when this change's delivery was recorded before (a replayed unsubscribe event). */
+  duplicate: boolean
 }
 
 export type LeadMaintenance = ReturnType<typeof createLeadMaintenance>

@@ -4,7 +4,7 @@ import { pickTerritory } from '../domain/territory/territory.rules.js'
 import type { Db } from '../platform/database/prisma.js'
 import { recordActivity, type ActivityEntry } from './activity-log.js'
 import { claimIdempotencyKey } from './idempotency.js'
-import { claimDelivery, type Delivery } from './inbound-delivery.js'
+import { claimDelivery, deliveryActivityKey, type Delivery } from './inbound-delivery.js'
 import { CaptureRaceError, persistCapture, type PersistedLead } from './persist.js'
 import type { RuleCache } from './rules/active-rules.js'
 import type { Assessment, IngestionPolicy, StepContext } from './steps/assess.js'
@@ -116,9 +116,7 @@ export function createIngestion(deps: IngestionDeps): Ingestion {
                 ...meta.activity,
                 leadId: persisted.duplicateOf ?? persisted.id,
                 actorId: actor.id,
-                dedupeKey: meta.delivery
-                  ? `delivery/${meta.delivery.connectorId}/${meta.delivery.key}`
-                  : null,
+                dedupeKey: meta.delivery ? deliveryActivityKey(meta.delivery) : null,
               })
             : undefined
           const result: CaptureResult = {

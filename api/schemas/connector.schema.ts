@@ -12,8 +12,7 @@ export const ConnectorSummary = Type.Object(
     configured: Type.Boolean({ description: 'Its required settings are present.' }),
     enabled: Type.Boolean({ description: 'Configured and not listed in CONNECTORS_DISABLED.' }),
     status: Type.String({
-      description:
-        'idle, starting, connected, pairing, reconnecting, disconnected, standby, error or disabled.',
+      description: 'idle, starting, connected, pairing, reconnecting, disconnected, error or disabled.',
     }),
     lastActivityAt: NullableTime,
     deliveries: Type.Integer({ description: 'Deliveries handled (first deliveries, not replays).' }),

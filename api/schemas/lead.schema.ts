@@ -1,13 +1,7 @@
 import { Type, type Static } from 'typebox'
+import { NO_NUL, Text, Nullable, IsoTime } from './primitives.js'
 import { CONTACT_CHANNELS, LEAD_CHANNELS } from '../../domain/lead/lead-capture.js'
 import { ENGAGEMENT_EVENTS } from '../../domain/scoring/scoring-rules.js'
-
-// PostgreSQL text cannot hold U+0000: refuse it at the edge (422) rather than fail the insert (500).
-const NO_NUL = '^[^\\u0000]*$'
-const Text = (maxLength: number, extra: object = {}) =>
-  Type.String({ minLength: 1, maxLength, pattern: NO_NUL, ...extra })
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()])
-const IsoTime = Type.String({ format: 'date-time' })
 
 export const ConsentEvidence = Type.Object(
   {

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox'
+import { NO_NUL, Text, IsoTime } from './primitives.js'
 import { CaptureLeadBody } from './lead.schema.js'
 
-const IsoTime = Type.String({ format: 'date-time' })
 const NullableTime = Type.Union([IsoTime, Type.Null()])
 
 // ---------------------------------------------------------------------------------------
@@ -19,7 +19,7 @@ export const PartnerLeadBody = Type.Object(
       Type.String({
         minLength: 1,
         maxLength: 300,
-        pattern: '^[^\\u0000]*$',
+        pattern: NO_NUL,
         description: "The partner's own id for this lead (stored as the lead's external id).",
       }),
     ),
@@ -73,12 +73,12 @@ const PartnerId = Type.String({
   pattern: '^[a-z0-9][a-z0-9-]{1,62}$',
   description: 'A lower-case slug (2-63 characters: a-z, 0-9, -).',
 })
-const Name = Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\u0000]*$' })
+const Name = Text(200)
 const RateLimit = Type.Integer({ minimum: 1, maximum: 100_000, description: 'Requests per minute.' })
 const AttributionSource = Type.String({
   minLength: 1,
   maxLength: 200,
-  pattern: '^[^\\u0000]*$',
+  pattern: NO_NUL,
   description: 'utm_source stamped on its leads (lower-cased); `partner:<id>` when absent.',
 })
 
@@ -151,7 +151,7 @@ export const PartnerDetail = Type.Object(
 export const PartnerList = Type.Object({ items: Type.Array(PartnerSummary) }, { title: 'PartnerList' })
 
 export const CreateKeyBody = Type.Object(
-  { label: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\u0000]*$' })) },
+  { label: Type.Optional(Text(200)) },
   { additionalProperties: false, title: 'CreatePartnerKey' },
 )
 

@@ -1,14 +1,9 @@
 import { Type, type Static } from 'typebox'
+import { NO_NUL, Text, Nullable, IsoTime } from './primitives.js'
 import { FORM_CAPTURE_FIELDS } from '../../connectors/web-form/form-fields.js'
 import { CLIENT_ID_PATTERN } from '../../connectors/web-form/delivery-key.js'
 import { CONTACT_CHANNELS } from '../../domain/lead/lead-capture.js'
 
-// PostgreSQL text cannot hold U+0000: refuse it at the edge (422) rather than fail the insert (500).
-const NO_NUL = '^[^\\u0000]*$'
-const Text = (maxLength: number, extra: object = {}) =>
-  Type.String({ minLength: 1, maxLength, pattern: NO_NUL, ...extra })
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()])
-const IsoTime = Type.String({ format: 'date-time' })
 const HttpUrl = Text(2000, { format: 'uri', pattern: '^https?://[^\\s\\u0000]+$' })
 
 // ---------------------------------------------------------------------------------------

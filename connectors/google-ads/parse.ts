@@ -1,21 +1,34 @@
+import { Type, type Static } from 'typebox'
+import { NO_NUL, Text } from '../../api/schemas/primitives.js'
 import type { LeadCapture } from '../../domain/lead/lead-capture.js'
 
 /**
  * Google Ads lead form webhook payload (api_version 1.0): the answers arrive as a list of
- * columns, each with a stable `column_id` (FULL_NAME, EMAIL, PHONE_NUMBER...).
+ * columns, each with a stable `column_id` (FULL_NAME, EMAIL, PHONE_NUMBER...). The route
+ * validates with this schema and the parser reads its type, so the two cannot drift.
  */
-export interface GoogleLeadPayload {
-  lead_id: string
-  api_version?: string
-  form_id?: number | string
-  campaign_id?: number | string
-  adgroup_id?: number | string
-  creative_id?: number | string
-  gcl_id?: string
-  google_key: string
-  is_test?: boolean
-  user_column_data: { column_id: string; column_name?: string; string_value?: string }[]
-}
+const Column = Type.Object({
+  column_id: Text(100),
+  column_name: Type.Optional(Type.String({ maxLength: 200, pattern: NO_NUL })),
+  string_value: Type.Optional(Type.String({ maxLength: 2000, pattern: NO_NUL })),
+})
+
+export const GoogleLeadBody = Type.Object(
+  {
+    lead_id: Text(200),
+    api_version: Type.Optional(Type.String({ maxLength: 20, pattern: NO_NUL })),
+    form_id: Type.Optional(Type.Union([Type.Integer(), Type.String({ maxLength: 50, pattern: NO_NUL })])),
+    campaign_id: Type.Optional(Type.Union([Type.Integer(), Type.String({ maxLength: 50, pattern: NO_NUL })])),
+    adgroup_id: Type.Optional(Type.Union([Type.Integer(), Type.String({ maxLength: 50, pattern: NO_NUL })])),
+    creative_id: Type.Optional(Type.Union([Type.Integer(), Type.String({ maxLength: 50, pattern: NO_NUL })])),
+    gcl_id: Type.Optional(Type.String({ maxLength: 500, pattern: NO_NUL })),
+    google_key: Type.String({ maxLength: 500, pattern: NO_NUL }),
+    is_test: Type.Optional(Type.Boolean()),
+    user_column_data: Type.Array(Column, { maxItems: 100 }),
+  },
+  { title: 'GoogleAdsLead' },
+)
+export type GoogleLeadPayload = Static<typeof GoogleLeadBody>
 
 /** Column ids Google defines for lead forms, and the capture field each fills. */
 const COLUMNS: Record<string, keyof LeadCapture | 'fullName'> = {

@@ -4,29 +4,7 @@ import { problemResponses } from '../../api/schemas/problem.schema.js'
 import { UnauthorizedError } from '../../platform/errors.js'
 import type { ConnectorContext } from '../sdk/connector.js'
 import { safeEqual } from '../sdk/signatures.js'
-import { parseGoogleLead, type GoogleLeadPayload } from './parse.js'
-
-const Column = Type.Object({
-  column_id: Type.String({ minLength: 1, maxLength: 100 }),
-  column_name: Type.Optional(Type.String({ maxLength: 200 })),
-  string_value: Type.Optional(Type.String({ maxLength: 2000 })),
-})
-
-const GoogleLeadBody = Type.Object(
-  {
-    lead_id: Type.String({ minLength: 1, maxLength: 200 }),
-    api_version: Type.Optional(Type.String({ maxLength: 20 })),
-    form_id: Type.Optional(Type.Union([Type.Integer(), Type.String({ maxLength: 50 })])),
-    campaign_id: Type.Optional(Type.Union([Type.Integer(), Type.String({ maxLength: 50 })])),
-    adgroup_id: Type.Optional(Type.Union([Type.Integer(), Type.String({ maxLength: 50 })])),
-    creative_id: Type.Optional(Type.Union([Type.Integer(), Type.String({ maxLength: 50 })])),
-    gcl_id: Type.Optional(Type.String({ maxLength: 500 })),
-    google_key: Type.String({ maxLength: 500 }),
-    is_test: Type.Optional(Type.Boolean()),
-    user_column_data: Type.Array(Column, { maxItems: 100 }),
-  },
-  { title: 'GoogleAdsLead' },
-)
+import { GoogleLeadBody, parseGoogleLead, type GoogleLeadPayload } from './parse.js'
 
 const Accepted = Type.Object({
   leadId: Type.Union([Type.String(), Type.Null()]),

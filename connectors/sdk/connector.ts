@@ -97,7 +97,21 @@ export function defineConnector(connector: Connector): Connector {
   return connector
 }
 
+/** True when the setting has a value (an empty variable counts as unset). */
+export function isSettingSet(config: Config, key: keyof Config): boolean {
+  return config[key] !== undefined && config[key] !== ''
+}
+
 /** True when every required setting of the manifest has a value. */
 export function hasRequiredSettings(manifest: ConnectorManifest, config: Config): boolean {
-  return manifest.settings.every((s) => !s.required || (config[s.key] !== undefined && config[s.key] !== ''))
+  return manifest.settings.every((s) => !s.required || isSettingSet(config, s.key))
+}
+
+/** The connectors CONNECTORS_DISABLED turns off (a comma-separated list of ids). */
+export function disabledConnectorIds(config: Config): Set<string> {
+  return new Set(
+    config.CONNECTORS_DISABLED.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
 }

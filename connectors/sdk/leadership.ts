@@ -9,6 +9,8 @@ import pg from 'pg'
 export interface Leadership {
   /** Tries once; true when this process now holds (or already held) the lock. */
   tryAcquire(): Promise<boolean>
+  /** False once the lock's connection is gone (the lock went with it). */
+  isHeld(): boolean
   release(): Promise<void>
 }
 
@@ -24,11 +26,13 @@ export function advisoryLeadership(databaseUrl: string, name: string): Leadershi
       if (held) return true
       if (!client) {
         const fresh = new pg.Client({ connectionString: databaseUrl })
-        fresh.on('error', () => {
+        const lost = () => {
           // The connection dropped: the lock went with it.
           held = false
-          client = undefined
-        })
+          if (client === fresh) client = undefined
+        }
+        fresh.on('error', lost)
+        fresh.on('end', lost)
         await fresh.connect()
         client = fresh
       }
@@ -38,6 +42,7 @@ export function advisoryLeadership(databaseUrl: string, name: string): Leadershi
       held = rows[0]?.ok === true
       return held
     },
+    isHeld: () => held,
     async release() {
       const c = client
       client = undefined

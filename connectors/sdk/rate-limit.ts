@@ -11,8 +11,10 @@ export interface RateLimitResult {
 /**
  * A fixed one-minute window per bucket ("form:<id>:<ip>", "partner:<id>"), counted in
  * PostgreSQL so every API replica shares it: one upsert per request, no read before it.
- * Old windows are swept now and then by the same statement's caller.
+ * Old windows are swept after every hundredth hit in this process.
  */
+let hitsSinceSweep = 0
+
 export async function hitRateLimit(
   db: Db,
   bucket: string,
@@ -26,8 +28,10 @@ export async function hitRateLimit(
     RETURNING hits`
   const hits = row?.hits ?? 1
   const retryAfter = Math.ceil((windowStart.getTime() + 60_000 - now.getTime()) / 1000)
-  // Sweep finished windows about once per hundred requests: the table stays small.
-  if (hits % 100 === 1) {
+  // Counted per process, not per bucket: a bucket's first hit in each window (every new
+  // visitor's IP) would otherwise sweep on nearly every form post.
+  if (++hitsSinceSweep >= 100) {
+    hitsSinceSweep = 0
     await db.$executeRaw`DELETE FROM rate_limit_window WHERE window_start < ${new Date(windowStart.getTime() - 120_000)}`
   }
   return { allowed: hits <= limitPerMinute, remaining: Math.max(0, limitPerMinute - hits), retryAfter }

@@ -1,15 +1,7 @@
 import type { Db } from '../../platform/database/prisma.js'
 
 export type ConnectorHealth =
-  | 'idle'
-  | 'starting'
-  | 'connected'
-  | 'pairing'
-  | 'reconnecting'
-  | 'disconnected'
-  | 'standby'
-  | 'error'
-  | 'disabled'
+  'idle' | 'starting' | 'connected' | 'pairing' | 'reconnecting' | 'disconnected' | 'error' | 'disabled'
 
 /** Health reporting for one connector; rows live in connector_state so any replica can read them. */
 export interface ConnectorStatus {
@@ -27,31 +19,36 @@ export function connectorStatus(
   connectorId: string,
   clock: () => Date = () => new Date(),
 ): ConnectorStatus {
-  const upsert = async (set: string, values: unknown[]) => {
-    // No read first: several processes report for the same connector. The row is made once;
-    // the update then applies whether this call made it or found it.
-    await db.$executeRaw`INSERT INTO connector_state (connector_id) VALUES (${connectorId}) ON CONFLICT DO NOTHING`
+  /**
+   * One statement per report: several processes report for the same connector, and the row
+   * may not exist yet. Counters add up and state merges on conflict; other columns are set.
+   */
+  const upsert = async (columns: Record<string, unknown>) => {
+    const names = Object.keys(columns)
+    const merge = (name: string) =>
+      name === 'deliveries'
+        ? 'deliveries = connector_state.deliveries + EXCLUDED.deliveries'
+        : name === 'state'
+          ? 'state = connector_state.state || EXCLUDED.state'
+          : `${name} = EXCLUDED.${name}`
     await db.$executeRawUnsafe(
-      `UPDATE connector_state SET ${set}, updated_at = $2 WHERE connector_id = $1`,
+      `INSERT INTO connector_state (connector_id, updated_at, ${names.join(', ')})
+       VALUES ($1, $2, ${names.map((n, k) => (n === 'state' ? `$${k + 3}::jsonb` : `$${k + 3}`)).join(', ')})
+       ON CONFLICT (connector_id) DO UPDATE SET updated_at = EXCLUDED.updated_at, ${names.map(merge).join(', ')}`,
       connectorId,
       clock(),
-      ...values,
+      ...Object.values(columns),
     )
   }
   return {
     async touched(at = clock()) {
-      await upsert('deliveries = connector_state.deliveries + 1, last_activity_at = $3', [at])
+      await upsert({ deliveries: 1, last_activity_at: at })
     },
     async set(status, state) {
-      if (state)
-        await upsert('status = $3, state = connector_state.state || $4::jsonb', [
-          status,
-          JSON.stringify(state),
-        ])
-      else await upsert('status = $3', [status])
+      await upsert(state ? { status, state: JSON.stringify(state) } : { status })
     },
     async mergeState(state) {
-      await upsert('state = connector_state.state || $3::jsonb', [JSON.stringify(state)])
+      await upsert({ state: JSON.stringify(state) })
     },
     async readState<T extends Record<string, unknown>>() {
       const row = await db.connectorState.findUnique({ where: { connectorId }, select: { state: true } })
@@ -59,7 +56,7 @@ export function connectorStatus(
     },
     async error(err) {
       const message = err instanceof Error ? err.message : String(err)
-      await upsert('status = $3, last_error = $4, last_error_at = $2', ['error', message.slice(0, 500)])
+      await upsert({ status: 'error', last_error: message.slice(0, 500), last_error_at: clock() })
     },
   }
 }

@@ -1,7 +1,6 @@
 import { NotFoundError } from '../../platform/errors.js'
 import type { ConnectorContext } from '../sdk/connector.js'
-import { recordDeliveryEvent } from './delivery-status.js'
-import { SENDGRID_CONNECTOR_ID } from './manifest.js'
+import { eventDeliveryKey, recordDeliveryEvent } from './delivery-status.js'
 import type { ParsedEvent } from './parse.js'
 
 export type EventOutcome = 'applied' | 'duplicate' | 'ignored'
@@ -21,7 +20,7 @@ export async function applyEvent(
   // Our custom arg names the lead; an event of an email sent some other way is matched by address.
   const leadId = event.leadId ?? (event.email ? await ctx.intake.findLead({ email: event.email }) : null)
   if (!leadId) return 'ignored'
-  const delivery = { key: `sg:${event.eventId}`, raw, requestId }
+  const delivery = { key: eventDeliveryKey(event), raw, requestId }
   const at = event.occurredAt ?? ctx.clock()
   const { action } = event
   try {
@@ -38,14 +37,7 @@ export async function applyEvent(
         return result.duplicate ? 'duplicate' : 'applied'
       }
       case 'consent': {
-        // The consent result does not say whether it was a replay; the ledger row does.
-        const seen = await ctx.db.inboundDelivery.findUnique({
-          where: {
-            connectorId_deliveryKey: { connectorId: SENDGRID_CONNECTOR_ID, deliveryKey: delivery.key },
-          },
-          select: { deliveryKey: true },
-        })
-        await ctx.intake.consent(
+        const result = await ctx.intake.consent(
           leadId,
           {
             status: 'withdrawn',
@@ -56,7 +48,7 @@ export async function applyEvent(
           },
           delivery,
         )
-        return seen ? 'duplicate' : 'applied'
+        return result.duplicate ? 'duplicate' : 'applied'
       }
       case 'bounce':
       case 'status':

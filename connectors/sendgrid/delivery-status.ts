@@ -1,9 +1,12 @@
 import { recordActivity } from '../../ingestion/activity-log.js'
-import { claimDelivery } from '../../ingestion/inbound-delivery.js'
+import { claimDelivery, deliveryActivityKey } from '../../ingestion/inbound-delivery.js'
 import { NotFoundError } from '../../platform/errors.js'
 import type { ConnectorContext } from '../sdk/connector.js'
 import { SENDGRID_CONNECTOR_ID } from './manifest.js'
 import type { EventAction, ParsedEvent } from './parse.js'
+
+/** An Event Webhook event's delivery key: its sg_event_id. */
+export const eventDeliveryKey = (event: Pick<ParsedEvent, 'eventId'>) => `sg:${event.eventId}`
 
 type DeliveryAction = Extract<EventAction, { kind: 'bounce' | 'status' }>
 
@@ -22,7 +25,7 @@ export async function recordDeliveryEvent(
   leadId: string,
   event: ParsedEvent & { action: DeliveryAction },
 ): Promise<'applied' | 'duplicate'> {
-  const key = `sg:${event.eventId}`
+  const key = eventDeliveryKey(event)
   return ctx.db.$transaction(async (tx) => {
     const claim = await claimDelivery<{ leadId: string; messageUpdated: boolean }>(
       tx,
@@ -54,7 +57,7 @@ export async function recordDeliveryEvent(
         leadId: masterId,
         occurredAt: at,
         actorId: ctx.actor.id,
-        dedupeKey: `delivery/${SENDGRID_CONNECTOR_ID}/${key}`,
+        dedupeKey: deliveryActivityKey({ connectorId: SENDGRID_CONNECTOR_ID, key }),
       })
       activityId = activity.id
     }

@@ -1,7 +1,7 @@
 import { defineConnector } from '../sdk/connector.js'
 import { sendgridManifest } from './manifest.js'
 import { sendgridRoutes } from './routes.js'
-import { createLogTransport, createSendGridTransport } from './transport.js'
+import { createSendGridTransport } from './transport.js'
 
 /**
  * SendGrid: the email sender journeys use, the unsubscribe pages its emails link to, and the
@@ -13,9 +13,14 @@ export const sendgridConnector = defineConnector({
   // unsubscribe pages must keep answering for links already sent.
   isConfigured: () => true,
   routes: sendgridRoutes,
-  outbound: ({ config, log }) => ({
-    email: config.SENDGRID_API_KEY
-      ? createSendGridTransport({ apiKey: config.SENDGRID_API_KEY, baseUrl: config.SENDGRID_API_URL })
-      : createLogTransport(log.child({ component: 'email-log-transport' })),
-  }),
+  // Without an API key it provides no sender, and journeys get the log transport (outbound.ts).
+  outbound: ({ config }) =>
+    config.SENDGRID_API_KEY
+      ? {
+          email: createSendGridTransport({
+            apiKey: config.SENDGRID_API_KEY,
+            baseUrl: config.SENDGRID_API_URL,
+          }),
+        }
+      : {},
 })

@@ -1,5 +1,5 @@
 import { uuidv7 } from 'uuidv7'
-import { claimDelivery } from '../../ingestion/inbound-delivery.js'
+import { claimDelivery, deliveryActivityKey } from '../../ingestion/inbound-delivery.js'
 import type { Tx } from '../../platform/database/prisma.js'
 import type { ConnectorContext } from '../sdk/connector.js'
 import { twilioManifest } from './manifest.js'
@@ -31,7 +31,8 @@ export interface CallUpdate {
 }
 
 /** The call activity's dedupe key: intake records it under its delivery key. */
-const callActivityKey = (callSid: string) => `delivery/${twilioManifest.id}/${deliveryKeys.call(callSid)}`
+const callActivityKey = (callSid: string) =>
+  deliveryActivityKey({ connectorId: twilioManifest.id, key: deliveryKeys.call(callSid) })
 
 /** How soon an SDR should call back a missed caller. */
 const CALLBACK_WITHIN_MS = 60 * 60 * 1000

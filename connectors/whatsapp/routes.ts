@@ -10,7 +10,7 @@ const Pairing = Type.Object(
   {
     status: Type.String({
       description:
-        'pairing (scan `qr`), connected, reconnecting, disconnected (re-pair), starting, idle, standby, error.',
+        'pairing (scan `qr`), connected, reconnecting, disconnected (re-pair), starting, idle, error.',
     }),
     qr: Type.Union([Type.String({ description: 'The QR payload; render it or use `qrSvg`.' }), Type.Null()]),
     qrSvg: Type.Union([Type.String({ description: 'The QR code as an SVG image.' }), Type.Null()]),

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Static } from 'typebox'
-import type { Connector } from '../../../connectors/sdk/connector.js'
+import { isSettingSet, type Connector } from '../../../connectors/sdk/connector.js'
 import { NotFoundError } from '../../../platform/errors.js'
 import { ConnectorList, ConnectorParams, ConnectorSummary } from '../../schemas/connector.schema.js'
 import { problemResponses } from '../../schemas/problem.schema.js'
@@ -41,7 +41,7 @@ const connectors: FastifyPluginAsyncTypebox = async (app) => {
           key: s.key,
           secret: s.secret === true,
           required: s.required === true,
-          set: config[s.key] !== undefined && config[s.key] !== '',
+          set: isSettingSet(config, s.key),
         })),
         endpoints: c.manifest.endpoints.map((e) => ({ ...e })),
       }

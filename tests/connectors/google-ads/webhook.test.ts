@@ -112,6 +112,10 @@ describe('Google Ads lead form webhook', () => {
     )
     expect(badEmail.statusCode).toBe(422)
     expect(JSON.stringify(badEmail.json())).toContain('/body/email')
+    // U+0000 cannot be stored in PostgreSQL text: a field error here, not a failed insert.
+    const nul = await post(body('gads-\u0000'))
+    expect(nul.statusCode, nul.body).toBe(422)
+    expect(JSON.stringify(nul.json())).toContain('/body/lead_id')
     expect(await counts()).toEqual({ leads: 0, deliveries: 0, outbox: 0 })
   })
 

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startConnectorHost, type ConnectorHost } from '../../connectors/host.js'
+import { createConnectorRuntime } from '../../connectors/runtime.js'
+import { defineConnector } from '../../connectors/sdk/connector.js'
+import { createLeadServices } from '../../ingestion/services.js'
+import { waitFor } from '../../platform/process/child-process.js'
+import { testConfig } from '../support/config.js'
+import { createTestDatabase, type TestDatabase } from '../support/database.js'
+import { silentLog } from '../support/temporal.js'
+
+/*
+ * The connector host across replicas: one listener runs at a time (the advisory lock's
+ * holder), a standby writes nothing to the shared status, and a holder whose lock
+ * connection drops stops its listener so the next replica can take over.
+ */
+
+let database: TestDatabase
+beforeAll(async () => {
+  database = await createTestDatabase()
+})
+afterAll(async () => {
+  await database?.drop()
+})
+
+/** A replica: its own runtime and host around a listener that records which replica runs it. */
+function replica(name: string, running: Set<string>): () => ConnectorHost {
+  const connector = defineConnector({
+    manifest: {
+      id: 'host-test',
+      title: 'Host test',
+      channel: null,
+      kind: 'listener',
+      summary: 'A listener that only records where it runs.',
+      settings: [],
+      endpoints: [],
+      deliveryKey: 'none',
+    },
+    isConfigured: () => true,
+    listener: (ctx) => ({
+      async start() {
+        running.add(name)
+        await ctx.status.set('connected')
+      },
+      async stop() {
+        running.delete(name)
+      },
+    }),
+  })
+  const config = testConfig()
+  const runtime = createConnectorRuntime({
+    config,
+    db: database.db,
+    ...createLeadServices(database.db, config),
+    log: silentLog,
+    connectors: [connector],
+  })
+  return () => startConnectorHost(runtime, database.url, silentLog, 100)
+}
+
+const status = async () =>
+  (await database.db.connectorState.findUnique({ where: { connectorId: 'host-test' } }))?.status
+
+describe('connector host', () => {
+  it('runs a listener on one replica, leaves its status alone on the other, and hands over when the lock is lost', async () => {
+    const running = new Set<string>()
+    const a = replica('a', running)()
+    await waitFor(async () => running.has('a'), 10_000, 'replica a to start the listener')
+    const b = replica('b', running)()
+    try {
+      // Several retry rounds of b: it must neither run the listener nor overwrite a's status.
+      await new Promise((r) => setTimeout(r, 500))
+      expect([...running]).toEqual(['a'])
+      expect(await status()).toBe('connected')
+
+      // a's lock connection dies (a network cut, a restarted pooler): the lock goes with it.
+      await database.db.$executeRaw`
+        SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted`
+      await waitFor(async () => running.has('b') && !running.has('a'), 10_000, 'replica b to take over alone')
+    } finally {
+      await a.stop()
+      await b.stop()
+    }
+    expect(running.size).toBe(0)
+  })
+})
