@@ -1,3 +1,4 @@
+import { escapeHtml } from '../platform/html.js'
 import type { UnsubscribeLink } from '../connectors/sendgrid/unsubscribe-links.js'
 
 /*
@@ -54,18 +55,6 @@ const TEMPLATES: Record<string, Template> = {
   }),
 }
 
-/**
- * A built-in template SendGrid renders instead (a dynamic template designed in SendGrid, with
- * the variables of `dynamicTemplateData`): set its "d-…" id here. Null: rendered here.
- */
-export const SENDGRID_TEMPLATE_IDS: Readonly<Record<string, string | null>> = {
-  'nurture-welcome': null,
-  'nurture-value': null,
-  'nurture-case-study': null,
-  'nurture-check-in': null,
-  'nurture-breakup': null,
-}
-
 /** SendGrid dynamic template ids are sent as templates, not rendered here. */
 export function isDynamicTemplate(template: string): boolean {
   return /^d-[0-9a-f]{32}$/i.test(template)
@@ -97,14 +86,13 @@ export function composeEmail(
   vars: TemplateVariables,
   unsubscribe?: UnsubscribeLink,
 ): ComposedEmail | null {
-  const dynamicId = isDynamicTemplate(template) ? template : (SENDGRID_TEMPLATE_IDS[template] ?? null)
   const headers = unsubscribe ? { headers: unsubscribe.headers } : {}
-  if (dynamicId) {
+  if (isDynamicTemplate(template)) {
     // SendGrid takes subject and body from the template; content sent alongside would win over it.
     return {
       subject: '',
       text: '',
-      templateId: dynamicId,
+      templateId: template,
       dynamicTemplateData: { ...vars, ...(unsubscribe ? { unsubscribeUrl: unsubscribe.url } : {}) },
       ...headers,
     }
@@ -120,15 +108,6 @@ export function composeEmail(
     ...headers,
   }
 }
-
-const HTML_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-}
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c)
 
 function htmlOf(text: string, unsubscribeUrl: string): string {
   const paragraphs = text

@@ -146,8 +146,19 @@ export function createNurtureActivities(deps: NurtureDeps) {
         company: lead.company,
         senderName: lead.owner?.name ?? deps.emailFrom.name,
       }
-      const rendered = renderTemplate(input.template, vars)
-      if (!rendered && !isDynamicTemplate(input.template)) return skip('unknown_template')
+      // The message, built once: an email with its unsubscribe link (or a SendGrid dynamic
+      // template), or WhatsApp text.
+      const email =
+        input.channel === 'email'
+          ? composeEmail(
+              input.template,
+              vars,
+              deps.unsubscribe?.({ leadId: input.leadId, messageId: claim.id }),
+            )
+          : null
+      const whatsapp = input.channel === 'whatsapp' ? renderTemplate(input.template, vars) : null
+      const message = email ?? whatsapp
+      if (!message && !isDynamicTemplate(input.template)) return skip('unknown_template')
 
       // Only the attempt holding the latest claim may call the vendor.
       const { count } = await db.outboundMessage.updateMany({
@@ -161,11 +172,6 @@ export function createNurtureActivities(deps: NurtureDeps) {
       try {
         if (input.channel === 'email') {
           provider = deps.email.provider
-          const content = composeEmail(
-            input.template,
-            vars,
-            deps.unsubscribe?.({ leadId: input.leadId, messageId: claim.id }),
-          )
           const result = await deps.email.send({
             to: {
               email: address,
@@ -173,9 +179,7 @@ export function createNurtureActivities(deps: NurtureDeps) {
             },
             from: deps.emailFrom,
             ...(lead.owner?.email ? { replyTo: { email: lead.owner.email, name: lead.owner.name } } : {}),
-            subject: '',
-            text: '',
-            ...content,
+            ...email!,
             // Echoed on every Event Webhook event: ties opens, clicks, bounces to lead and row.
             customArgs: { leadId: input.leadId, messageId: claim.id, messageKey: key },
             categories: ['nurture', input.sequenceId],
@@ -185,7 +189,7 @@ export function createNurtureActivities(deps: NurtureDeps) {
           provider = deps.whatsapp.provider
           const result = await deps.whatsapp.send({
             toE164: address,
-            text: rendered?.text ?? '',
+            text: whatsapp?.text ?? '',
             idempotencyKey: key,
           })
           providerMessageId = result.providerMessageId
@@ -227,7 +231,7 @@ export function createNurtureActivities(deps: NurtureDeps) {
         await recordActivity(tx, {
           kind: input.channel,
           direction: 'outbound',
-          subject: rendered?.subject || `${input.sequenceId}: ${input.stepId}`,
+          subject: message?.subject || `${input.sequenceId}: ${input.stepId}`,
           details: {
             messageId: claim.id,
             template: input.template,

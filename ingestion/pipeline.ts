@@ -1,6 +1,4 @@
-import { companyBlockKey, fuzzyKey, matchKeys } from '../domain/dedupe/match-keys.rules.js'
 import type { Actor, LeadCapture } from '../domain/lead/lead-capture.js'
-import { pickTerritory } from '../domain/territory/territory.rules.js'
 import type { Db } from '../platform/database/prisma.js'
 import { recordActivity, type ActivityEntry } from './activity-log.js'
 import { claimIdempotencyKey } from './idempotency.js'
@@ -8,12 +6,8 @@ import { claimDelivery, deliveryActivityKey, type Delivery } from './inbound-del
 import { CaptureRaceError, persistCapture, type PersistedLead } from './persist.js'
 import type { RuleCache } from './rules/active-rules.js'
 import type { Assessment, IngestionPolicy, StepContext } from './steps/assess.js'
-import { attributionStep } from './steps/attribution.step.js'
-import { consentStep } from './steps/consent.step.js'
-import { normaliseStep } from './steps/normalise.step.js'
-import { scoreStep } from './steps/score.step.js'
-import { spamStep } from './steps/spam.step.js'
-import { validateStep } from './steps/validate.step.js'
+import { assessCapture } from './steps/assess-capture.js'
+import { validationFailed } from './steps/validate.step.js'
 
 export interface CaptureMeta {
   requestId?: string | undefined
@@ -52,26 +46,9 @@ export interface IngestionDeps {
 }
 
 function assess(capture: LeadCapture, ctx: StepContext): Assessment {
-  const draft = normaliseStep(capture, ctx)
-  const issues = validateStep(draft, capture, ctx)
-  const { spam, quarantined } = spamStep(draft, capture)
-  const consent = consentStep(draft, capture, draft.receivedAt)
-  const touch = attributionStep(draft, capture)
-  const score = scoreStep(draft, ctx)
-  return {
-    capture,
-    draft,
-    issues,
-    spam,
-    quarantined,
-    consent,
-    touch,
-    score,
-    territory: pickTerritory(draft, ctx.rules.territories),
-    fuzzyKey: fuzzyKey(draft),
-    companyKey: companyBlockKey(draft),
-    matchKeys: matchKeys(draft),
-  }
+  const verdict = assessCapture(capture, ctx)
+  if (!verdict.ok) throw validationFailed(verdict.errors)
+  return verdict.assessment
 }
 
 export function createIngestion(deps: IngestionDeps): Ingestion {

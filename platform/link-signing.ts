@@ -1,7 +1,8 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHmac, randomBytes } from 'node:crypto'
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Config } from './config.js'
+import { safeEqual } from '../connectors/sdk/signatures.js'
 
 /*
  * Signed links we put in emails (unsubscribe). The signature is the credential: whoever holds
@@ -104,9 +105,7 @@ export function verifyUnsubscribeToken(secret: string, token: string): Unsubscri
   const [, payloadPart = '', given = ''] = match
   // Compared as text, not as decoded bytes: base64url has several spellings of the same
   // bytes, and each accepted spelling would be another idempotency key for one link.
-  const expected = Buffer.from(mac(secret, payloadPart))
-  const actual = Buffer.from(given)
-  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null
+  if (!safeEqual(mac(secret, payloadPart), given)) return null
   const bytes = Buffer.from(payloadPart, 'base64url')
   if (bytes[0] === LEAD_ONLY && bytes.length === 17)
     return { leadId: uuidOf(bytes.subarray(1, 17)), channel: 'email' }

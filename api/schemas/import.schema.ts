@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox'
+import { Type } from 'typebox'
 import { IMPORT_FIELDS } from '../../connectors/import/mapping.js'
 
 /*
@@ -56,7 +56,6 @@ export const ImportRunBody = Type.Object(
   },
   { additionalProperties: false, title: 'ImportRun' },
 )
-export type ImportRunBodyType = Static<typeof ImportRunBody>
 
 const Counts = Type.Object({
   created: Type.Integer({ description: 'New leads.' }),
@@ -103,7 +102,6 @@ export const ImportJob = Type.Object(
   },
   { title: 'ImportJob' },
 )
-export type ImportJobView = Static<typeof ImportJob>
 
 export const ImportUploaded = Type.Object(
   {

@@ -28,7 +28,7 @@ export const PartnerLeadBody = Type.Object(
 )
 export type PartnerLeadBody = Static<typeof PartnerLeadBody>
 
-export const IDEMPOTENCY_KEY_PATTERN = '^[A-Za-z0-9._:-]{1,200}$'
+const IDEMPOTENCY_KEY_PATTERN = '^[A-Za-z0-9._:-]{1,200}$'
 
 export const PartnerLeadHeaders = Type.Object({
   authorization: Type.String({

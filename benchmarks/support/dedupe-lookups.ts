@@ -1,6 +1,7 @@
 import pg from 'pg'
 import { seedLead } from './seed-data.js'
 import { Samples, summarise, type Latency } from './stats.js'
+import { seededRandom } from './seeded-random.js'
 
 export interface LookupResult {
   exact: Latency & { found: number }
@@ -32,18 +33,6 @@ function describePlan(plan: { Plan: PlanNode; 'Execution Time': number }): strin
   walk(plan.Plan)
   const blocks = (plan.Plan['Shared Hit Blocks'] ?? 0) + (plan.Plan['Shared Read Blocks'] ?? 0)
   return `${nodes.join(' > ')}; ${recheck} rows removed by recheck; ${blocks} buffers; ${plan['Execution Time'].toFixed(1)} ms`
-}
-
-/** Seeded-random (mulberry32): the same lookups on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 /** One typo, as people make them: two letters swapped, one dropped, or one doubled. */
@@ -81,7 +70,7 @@ export async function measureLookups(
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   try {
-    const rnd = random(42)
+    const rnd = seededRandom(42)
     const targets = Array.from({ length: count }, () => seedLead(1 + Math.floor(rnd() * seeded)))
     const ids = new Map<number, string>()
     // The ids the lookups should find (read once, untimed).

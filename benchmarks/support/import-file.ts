@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs'
 import { once } from 'node:events'
 import { fakerEN_IN } from '@faker-js/faker'
 import { seedLead, SEED_LISTS } from './seed-data.js'
+import { seededRandom } from './seeded-random.js'
 
 /*
  * The benchmark's import file: a lead list as an expo or a purchased list looks, generated
@@ -39,18 +40,6 @@ export const IMPORT_HEADERS = [
   'GSTIN',
 ]
 
-/** mulberry32: a small seeded generator, so the file is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 const csvCell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)
 
 const PLACES = [
@@ -68,7 +57,7 @@ const PLACES = [
 
 /** Writes the file row by row (memory stays flat at a million rows). */
 export async function writeImportFile(file: string, shape: ImportFileShape): Promise<ImportFileStats> {
-  const rand = random(20261124)
+  const rand = seededRandom(20261124)
   fakerEN_IN.seed(20261124)
   const firstNames = Array.from({ length: 2000 }, () => fakerEN_IN.person.firstName())
   const lastNames = Array.from({ length: 500 }, () => fakerEN_IN.person.lastName())

@@ -3,7 +3,13 @@ import { refusal } from './handle.js'
 import type { ItemCheck } from './item-validation.js'
 import type { BatchOutcome, ItemOutcome } from './schemas.js'
 
-type Handle<T> = (ctx: ConnectorContext, item: T, base: string, requestId: string) => Promise<ItemOutcome>
+export type Handle<T> = (
+  ctx: ConnectorContext,
+  item: T,
+  base: string,
+  requestId: string,
+) => Promise<ItemOutcome>
+export type ItemChecker<T> = (value: unknown, pointer: string) => ItemCheck<T>
 
 /**
  * A batch, item by item: each one is checked and captured on its own, as its own delivery
@@ -15,7 +21,7 @@ type Handle<T> = (ctx: ConnectorContext, item: T, base: string, requestId: strin
 export async function runBatch<T>(
   ctx: ConnectorContext,
   items: readonly unknown[],
-  check: (value: unknown, pointer: string) => ItemCheck<T>,
+  check: ItemChecker<T>,
   handle: Handle<T>,
   requestId: string,
 ): Promise<BatchOutcome> {

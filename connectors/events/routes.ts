@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { problemResponses } from '../../api/schemas/problem.schema.js'
 import type { ConnectorContext } from '../sdk/connector.js'
-import { runBatch } from './batch.js'
+import { runBatch, type Handle, type ItemChecker } from './batch.js'
 import { handleAttendance, handleRegistration } from './handle.js'
 import { itemValidator } from './item-validation.js'
 import { EVENTS_PATHS } from './manifest.js'
@@ -27,6 +27,16 @@ const SIGNING =
   'Signed with EVENTS_WEBHOOK_SECRET: `X-Leadwire-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`, ' +
   'within 300 s of our clock (401 otherwise, nothing stored). '
 const BATCH = `Send one item, or \`{ "items": [...] }\` (up to ${MAX_BATCH}): each item is its own delivery, and the answer lists each one's outcome or refusal.`
+
+/** A route handler for one item (checked by the route's schema) or `{ items }`, each item checked here. */
+function oneOrBatch<T>(ctx: ConnectorContext, check: ItemChecker<T>, handle: Handle<T>) {
+  return async (request: FastifyRequest) => {
+    const body = request.body as T | { items: unknown[] }
+    if (typeof body === 'object' && body !== null && 'items' in body)
+      return runBatch(ctx, body.items, check, handle, request.id)
+    return handle(ctx, body as T, '/body', request.id)
+  }
+}
 
 /**
  * The event platforms' webhooks. The order is the rule: the signature over the raw bytes
@@ -69,11 +79,7 @@ export async function eventsRoutes(scope: FastifyInstance, ctx: ConnectorContext
       },
       preValidation: verified,
     },
-    async (request) => {
-      const body = request.body as EventRegistration | { items: unknown[] }
-      if ('items' in body) return runBatch(ctx, body.items, checkRegistration, handleRegistration, request.id)
-      return handleRegistration(ctx, body, '/body', request.id)
-    },
+    oneOrBatch(ctx, checkRegistration, handleRegistration),
   )
 
   app.post(
@@ -94,10 +100,6 @@ export async function eventsRoutes(scope: FastifyInstance, ctx: ConnectorContext
       },
       preValidation: verified,
     },
-    async (request) => {
-      const body = request.body as EventAttendance | { items: unknown[] }
-      if ('items' in body) return runBatch(ctx, body.items, checkAttendance, handleAttendance, request.id)
-      return handleAttendance(ctx, body, '/body', request.id)
-    },
+    oneOrBatch(ctx, checkAttendance, handleAttendance),
   )
 }

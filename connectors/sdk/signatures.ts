@@ -7,7 +7,7 @@ export function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y)
 }
 
-export function hmacSha256Hex(secret: string | Buffer, message: string | Buffer): string {
+function hmacSha256Hex(secret: string | Buffer, message: string | Buffer): string {
   return createHmac('sha256', secret).update(message).digest('hex')
 }
 

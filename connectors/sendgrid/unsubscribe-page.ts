@@ -1,16 +1,9 @@
+import { escapeHtml } from '../../platform/html.js'
+
 /*
  * The unsubscribe pages: small, self-contained HTML (no scripts, no external assets), in
  * plain words. Pure: the route decides which page and with which status.
  */
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-}
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c)
 
 /**
  * Enough of the address for its owner to recognise it, not enough for someone who found

@@ -11,7 +11,7 @@ const Seconds = Type.String({ pattern: '^[0-9]+$', maxLength: 10 })
 const Text = Type.String({ maxLength: 200 })
 
 /** Twilio's call statuses (https://www.twilio.com/docs/voice/api/call-resource#call-status-values). */
-export const CALL_STATUSES = [
+const CALL_STATUSES = [
   'queued',
   'ringing',
   'in-progress',

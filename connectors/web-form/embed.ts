@@ -11,6 +11,7 @@ import {
   type WebFormDefinition,
 } from './form-fields.js'
 import type { FormUrls } from './urls.js'
+import { escapeHtml } from '../../platform/html.js'
 
 /*
  * The HTML a form is made of: the snippet a site pastes, the hosted page around it, and the
@@ -18,15 +19,6 @@ import type { FormUrls } from './urls.js'
  * value escaped: names, wording and messages are typed in by admins and shown on other
  * people's sites.
  */
-
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;')
-}
 
 interface FieldLook {
   label: string

@@ -8,7 +8,7 @@ import { rowToDraft, lockLeads } from '../lead-rows.js'
 import { CaptureRaceError, leadColumns, type ColumnRow } from '../persist.js'
 import type { RuleCache } from '../rules/active-rules.js'
 import type { Assessment, IngestionPolicy, StepContext } from '../steps/assess.js'
-import { assessRow } from './assess-row.js'
+import { assessCapture } from '../steps/assess-capture.js'
 import { foldDuplicates, type FoldMaster } from './batch-fold.js'
 import { textArray, unnestInsert } from './batch-sql.js'
 import {
@@ -22,11 +22,13 @@ import {
 
 /*
  * The batch path: the governed pipeline for many captures at once (bulk imports). Every row
- * goes through the same pure steps as a single capture (assessRow), is placed with the same
+ * goes through the same pure steps as a single capture (assessCapture), is placed with the same
  * dedupe rules (resolveRows), gets an owner under the same assignment rules (assignLeads),
- * and is written with the same rows as persistCapture writes: the lead, its match keys, touch,
+ * and is written to the same tables as persistCapture: the lead, its match keys, touch,
  * consent record, raw capture, decisions and the outbox event that starts its journey. What
- * changes is the shape of the I/O: one transaction per batch, one statement per table.
+ * changes is the shape of the I/O (one transaction per batch, one statement per table) and
+ * the decisions kept: dedupe, score and assignment always, validation and spam only when
+ * they found something, and the score's inputs without empty fields (writeFollowUps).
  */
 
 export interface BatchInputRow {
@@ -440,7 +442,7 @@ export function createBatchCapture(deps: BatchCaptureDeps): BatchCapture {
         // then lets that transaction's replies through instead of holding them for the whole
         // batch (measured: +10% rows/s in bench:import).
         if (i % 50 === 49) await new Promise((resolve) => setImmediate(resolve))
-        const verdict = assessRow(r.capture, ctx)
+        const verdict = assessCapture(r.capture, ctx)
         if (verdict.ok)
           prepared.push({ rowNumber: r.rowNumber, key: r.key, raw: r.raw, assessment: verdict.assessment })
         else invalid.push({ rowNumber: r.rowNumber, errors: verdict.errors })

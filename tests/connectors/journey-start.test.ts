@@ -30,6 +30,7 @@ const GOOGLE_KEY = 'google-e2e-key'
 let database: TestDatabase
 let worker: TestWorker
 let app: FastifyInstance
+let temporal: ReturnType<typeof testTemporalClient>
 const config = testConfig({
   TEMPORAL_TASK_QUEUE: uniqueTaskQueue('channels'),
   PUBLIC_BASE_URL: TWILIO_BASE,
@@ -47,8 +48,10 @@ beforeAll(async () => {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
   })
   app = await buildTestApp({ config, db: database.db })
+  temporal = testTemporalClient(config)
 })
 afterAll(async () => {
+  await temporal?.connection.close()
   await app?.close()
   await worker?.stop()
   await database?.drop()
@@ -196,8 +199,7 @@ describe('every inbound channel starts a governed lead’s journey on the real w
       20_000,
       `the journey of lead ${leadId} to start`,
     )
-    const { client } = testTemporalClient(config)
-    const described = await client.workflow.getHandle(`lead/${leadId}`).describe()
+    const described = await temporal.client.workflow.getHandle(`lead/${leadId}`).describe()
     expect(described.type).toBe('leadJourney')
     expect(described.status.name).toBe('RUNNING')
   })

@@ -3,24 +3,23 @@ import type { ValidationIssue } from '../../domain/lead/draft-lead.js'
 import type { LeadCapture } from '../../domain/lead/lead-capture.js'
 import { validateLead } from '../../domain/lead/validate.rules.js'
 import { pickTerritory } from '../../domain/territory/territory.rules.js'
-import type { Assessment, StepContext } from '../steps/assess.js'
-import { attributionStep } from '../steps/attribution.step.js'
-import { consentStep } from '../steps/consent.step.js'
-import { normaliseStep } from '../steps/normalise.step.js'
-import { scoreStep } from '../steps/score.step.js'
-import { spamStep } from '../steps/spam.step.js'
+import type { Assessment, StepContext } from './assess.js'
+import { attributionStep } from './attribution.step.js'
+import { consentStep } from './consent.step.js'
+import { normaliseStep } from './normalise.step.js'
+import { scoreStep } from './score.step.js'
+import { spamStep } from './spam.step.js'
 
-/** One row's verdict from the pure steps: refused with its errors, or assessed. */
-export type RowAssessment = { ok: true; assessment: Assessment } | { ok: false; errors: ValidationIssue[] }
+/** A capture's verdict from the pure steps: refused with its errors, or assessed. */
+export type CaptureVerdict = { ok: true; assessment: Assessment } | { ok: false; errors: ValidationIssue[] }
 
 /**
- * The single pipeline's `assess()` (ingestion/pipeline.ts), step for step, except that a
- * refusal is returned instead of thrown: in a file of a million rows a refused row is a line
- * in the error report, not a 422, and building an exception per bad row would cost more than
- * checking it. validateStep throws on exactly the issues of severity 'error' that
- * validateLead returns, so the verdict is the same.
+ * The pure steps for one capture, in order: normalise, validate, spam, consent, attribution,
+ * score, territory, match keys. A refusal is returned, not thrown: a single capture turns it
+ * into a 422 (validationFailed), a bulk import into a line of its error report (in a file of
+ * a million rows, an exception per bad row would cost more than checking it).
  */
-export function assessRow(capture: LeadCapture, ctx: StepContext): RowAssessment {
+export function assessCapture(capture: LeadCapture, ctx: StepContext): CaptureVerdict {
   const draft = normaliseStep(capture, ctx)
   const issues = validateLead(draft, capture, ctx.policy.validation)
   const errors = issues.filter((i) => i.severity === 'error')
