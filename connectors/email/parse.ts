@@ -1,5 +1,6 @@
 import { findPhoneNumbersInText, isSupportedCountry, type CountryCode } from 'libphonenumber-js/max'
 import type { AttributionInput, ConsentEvidence, LeadCapture } from '../../domain/lead/lead-capture.js'
+import { normaliseCountry } from '../../domain/lead/normalise.rules.js'
 import { automatedKind, isSystemAddress, type AutomatedKind } from './automated.js'
 import { htmlToFormText, readFormFields, type FormFields } from './form-fields.js'
 import type { InboundEmail, Mailbox } from './inbound-email.js'
@@ -73,9 +74,11 @@ export function parseInboundEmail(mail: InboundEmail, options: ParseOptions): Pa
       ? replyTo
       : sender
   const email = person?.address?.trim() || undefined
+  // National numbers are read in the form's country when it names one, as the pipeline does.
+  const region = normaliseCountry(fields.country) ?? options.defaultCountry
   const phone =
-    phoneOf(fields.phone, options.defaultCountry, email !== undefined) ??
-    (form || !email ? undefined : firstPhone(body, options.defaultCountry))
+    phoneOf(fields.phone, region, email !== undefined) ??
+    (form || !email ? undefined : firstPhone(body, region))
   if (!email && !phone) return { kind: 'skip', reason: 'no_contact' }
 
   const names = namesOf(fields, person?.name)

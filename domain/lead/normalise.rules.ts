@@ -287,7 +287,7 @@ const COUNTRY_ALIASES: Readonly<Record<string, string>> = {
 }
 
 // ISO 3166-1 alpha-2 for a code (alpha-2 or alpha-3) or an English country name; null when unknown.
-function normaliseCountry(raw: string | undefined): string | null {
+export function normaliseCountry(raw: string | undefined): string | null {
   const s = cleanText(raw)
   if (s === null) return null
   const upper = s.toUpperCase()

@@ -145,6 +145,21 @@ describe('web-form notifications', () => {
     })
   })
 
+  it("reads a national phone number in the form's own country, not the hub's default", () => {
+    const parsed = lead(
+      mail({
+        from: { address: 'noreply@wix.com' },
+        text: [
+          'Name: Dana Price',
+          'Email: dana@price-tools.com',
+          'Phone: (415) 555-1234',
+          'Country: United States',
+        ].join('\n'),
+      }),
+    )
+    expect(parsed.capture).toMatchObject({ phone: '+14155551234', country: 'United States' })
+  })
+
   it('an HTML table notification (only an HTML part) is read row by row', () => {
     const parsed = lead(
       mail({
