@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import { startConnectorHost, type ConnectorHost } from '../connectors/host.js'
-import { createConnectorRuntime } from '../connectors/runtime.js'
-import { createLeadServices } from '../ingestion/services.js'
 import type { Config } from '../platform/config.js'
 import { createPrisma } from '../platform/database/prisma.js'
 import type { Logger } from '../platform/logger.js'
 import { createTemporalClient } from '../platform/temporal/connection.js'
+import { createApiServices } from './api-services.js'
 import { buildApp } from './app.js'
 
 export interface RunningApi {
@@ -22,18 +21,10 @@ export async function startApi(
   log: Logger,
 ): Promise<RunningApi> {
   const db = createPrisma(targets.databaseUrl, config.DATABASE_POOL_MAX)
-  const { client, connection } = createTemporalClient({ ...config, address: targets.temporalAddress })
-  const leadServices = createLeadServices(db, config)
-  const connectors = createConnectorRuntime({
-    config,
-    db,
-    ...leadServices,
-    log: log.child({ process: 'connectors' }),
-  })
-  const app = await buildApp({
-    services: { config, db, temporal: client, temporalConnection: connection, ...leadServices, connectors },
-    logger: log,
-  })
+  const temporal = createTemporalClient({ ...config, address: targets.temporalAddress })
+  const services = createApiServices({ config, db, temporal, log: log.child({ process: 'connectors' }) })
+  const { connectors } = services
+  const app = await buildApp({ services, logger: log })
   const address = await app.listen({ host: config.HOST, port: config.PORT })
   // Listeners (IMAP watch, WhatsApp socket) run on one replica at a time; see connectors/host.ts.
   const host: ConnectorHost | undefined = config.CONNECTOR_HOST_ENABLED
@@ -45,7 +36,7 @@ export async function startApi(
     async close() {
       await host?.stop()
       await app.close()
-      await Promise.allSettled([db.$disconnect(), connection.close()])
+      await Promise.allSettled([db.$disconnect(), temporal.connection.close()])
     },
   }
 }

@@ -232,7 +232,7 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
         /** A connector's delivery, claimed in this transaction (exactly-once intake). */
         delivery?: Delivery | undefined
         /** The timeline entry as the channel tells it (a WhatsApp message, a call), instead of the generic one. */
-        activity?: { kind?: string; subject?: string | null; details?: Record<string, unknown> } | undefined
+        activity?: EngagementActivity | undefined
       } = {},
     ) {
       const rules = await deps.rules.get()
@@ -503,6 +503,13 @@ export interface ConsentChange {
   textVersion?: string | undefined
   reason?: string | undefined
   at?: string | undefined
+}
+
+/** An engagement's timeline entry as the channel tells it, instead of the generic one. */
+export interface EngagementActivity {
+  kind?: string
+  subject?: string | null
+  details?: Record<string, unknown>
 }
 
 export interface EngagementResult {

@@ -9,6 +9,9 @@ import type { Assessment, IngestionPolicy, StepContext } from './steps/assess.js
 import { assessCapture } from './steps/assess-capture.js'
 import { validationFailed } from './steps/validate.step.js'
 
+/** The timeline entry a capture brings with it (a call, a WhatsApp message), as the channel tells it. */
+export type CaptureActivity = Omit<ActivityEntry, 'leadId' | 'actorId' | 'dedupeKey'>
+
 export interface CaptureMeta {
   requestId?: string | undefined
   /** The caller's Idempotency-Key: a retry with the same key and body gets the first answer. */
@@ -21,7 +24,7 @@ export interface CaptureMeta {
    */
   delivery?: Delivery | undefined
   /** A timeline entry the delivery also is (a call, a WhatsApp message), on the lead's master. */
-  activity?: Omit<ActivityEntry, 'leadId' | 'actorId' | 'dedupeKey'> | undefined
+  activity?: CaptureActivity | undefined
 }
 
 export interface CaptureResult extends Omit<PersistedLead, 'createdAt'> {

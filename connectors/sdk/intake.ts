@@ -2,15 +2,15 @@ import { matchKeys } from '../../domain/dedupe/match-keys.rules.js'
 import type { Actor, LeadCapture } from '../../domain/lead/lead-capture.js'
 import { normaliseCapture } from '../../domain/lead/normalise.rules.js'
 import type { EngagementEvent } from '../../domain/scoring/scoring-rules.js'
-import type { ActivityEntry } from '../../ingestion/activity-log.js'
 import type { Delivery } from '../../ingestion/inbound-delivery.js'
 import type {
   ConsentChange,
   ConsentChangeResult,
+  EngagementActivity,
   EngagementResult,
   LeadMaintenance,
 } from '../../ingestion/lead-maintenance.js'
-import type { CaptureResult, Ingestion } from '../../ingestion/pipeline.js'
+import type { CaptureActivity, CaptureResult, Ingestion } from '../../ingestion/pipeline.js'
 import type { Db } from '../../platform/database/prisma.js'
 
 /** How a channel names the person behind a delivery. */
@@ -34,7 +34,7 @@ export interface DeliveryOptions {
   requestId?: string | undefined
 }
 
-export type ActivityNote = Omit<ActivityEntry, 'leadId' | 'actorId' | 'dedupeKey'>
+export type ActivityNote = CaptureActivity
 
 export type InteractionResult =
   | { kind: 'engagement'; leadId: string; activityId: string; replayed: boolean; result: EngagementResult }
@@ -74,7 +74,7 @@ export interface Intake {
     event: EngagementEvent,
     occurredAt: Date,
     delivery: DeliveryOptions,
-    activity?: { kind?: string; subject?: string | null; details?: Record<string, unknown> },
+    activity?: EngagementActivity,
   ): Promise<EngagementResult>
   /** A consent change (an unsubscribe, a STOP message, a spam report). */
   consent(leadId: string, change: ConsentChange, delivery: DeliveryOptions): Promise<ConsentChangeResult>
@@ -117,6 +117,14 @@ export function createIntake(deps: IntakeDeps): Intake {
     return row?.id ?? null
   }
 
+  const engagement: Intake['engagement'] = (leadId, event, occurredAt, d, activity) =>
+    deps.leads.recordEngagement(leadId, event, deps.actor, {
+      occurredAt: occurredAt.toISOString(),
+      requestId: d.requestId,
+      delivery: delivery(d, d.raw),
+      activity,
+    })
+
   const capture: Intake['capture'] = (lead, d, activity) =>
     deps.ingestion.capture(lead, deps.actor, {
       requestId: d.requestId,
@@ -131,16 +139,8 @@ export function createIntake(deps: IntakeDeps): Intake {
     async interaction(person, input, d) {
       const leadId = await findLead(person)
       if (leadId) {
-        const result = await deps.leads.recordEngagement(leadId, input.event, deps.actor, {
-          occurredAt: input.activity.occurredAt.toISOString(),
-          requestId: d.requestId,
-          delivery: delivery(d, d.raw),
-          activity: {
-            kind: input.activity.kind,
-            subject: input.activity.subject ?? null,
-            details: input.activity.details ?? {},
-          },
-        })
+        const { kind, subject, details, occurredAt } = input.activity
+        const result = await engagement(leadId, input.event, occurredAt, d, { kind, subject, details })
         return {
           kind: 'engagement',
           leadId: result.leadId,
@@ -158,14 +158,7 @@ export function createIntake(deps: IntakeDeps): Intake {
         result,
       }
     },
-    engagement(leadId, event, occurredAt, d, activity) {
-      return deps.leads.recordEngagement(leadId, event, deps.actor, {
-        occurredAt: occurredAt.toISOString(),
-        requestId: d.requestId,
-        delivery: delivery(d, d.raw),
-        activity,
-      })
-    },
+    engagement,
     consent(leadId, change, d) {
       return deps.leads.recordConsentChange(leadId, change, deps.actor, d.requestId, delivery(d, d.raw))
     },

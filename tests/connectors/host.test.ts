@@ -23,7 +23,7 @@ afterAll(async () => {
 })
 
 /** A replica: its own runtime and host around a listener that records which replica runs it. */
-function replica(name: string, running: Set<string>): () => ConnectorHost {
+function replica(name: string, running: Set<string>, starts: string[]): () => ConnectorHost {
   const connector = defineConnector({
     manifest: {
       id: 'host-test',
@@ -38,6 +38,9 @@ function replica(name: string, running: Set<string>): () => ConnectorHost {
     isConfigured: () => true,
     listener: (ctx) => ({
       async start() {
+        // Two listeners at once is the failure this host exists to prevent.
+        if (running.size > 0) throw new Error(`${name} started while ${[...running].join()} runs`)
+        starts.push(name)
         running.add(name)
         await ctx.status.set('connected')
       },
@@ -61,11 +64,12 @@ const status = async () =>
   (await database.db.connectorState.findUnique({ where: { connectorId: 'host-test' } }))?.status
 
 describe('connector host', () => {
-  it('runs a listener on one replica, leaves its status alone on the other, and hands over when the lock is lost', async () => {
+  it('runs a listener on one replica, leaves its status alone on the other, and restarts it once the lock is lost', async () => {
     const running = new Set<string>()
-    const a = replica('a', running)()
+    const starts: string[] = []
+    const a = replica('a', running, starts)()
     await waitFor(async () => running.has('a'), 10_000, 'replica a to start the listener')
-    const b = replica('b', running)()
+    const b = replica('b', running, starts)()
     try {
       // Several retry rounds of b: it must neither run the listener nor overwrite a's status.
       await new Promise((r) => setTimeout(r, 500))
@@ -73,9 +77,11 @@ describe('connector host', () => {
       expect(await status()).toBe('connected')
 
       // a's lock connection dies (a network cut, a restarted pooler): the lock goes with it.
+      // a must stop its listener; whichever replica takes the lock next starts it again.
       await database.db.$executeRaw`
-        SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted`
-      await waitFor(async () => running.has('b') && !running.has('a'), 10_000, 'replica b to take over alone')
+        SELECT pg_terminate_backend(l.pid) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+         WHERE l.locktype = 'advisory' AND l.granted AND d.datname = current_database()`
+      await waitFor(async () => starts.length === 2 && running.size === 1, 10_000, 'the listener to restart')
     } finally {
       await a.stop()
       await b.stop()

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApiServices } from '../../api/api-services.js'
 import { buildApp } from '../../api/app.js'
-import { createConnectorRuntime } from '../../connectors/runtime.js'
-import { createLeadServices } from '../../ingestion/services.js'
 import { testConfig } from '../support/config.js'
 import { createTestDatabase, type TestDatabase } from '../support/database.js'
 import { silentLog, testTemporalClient } from '../support/temporal.js'
@@ -17,17 +16,9 @@ afterAll(async () => {
 describe('API shutdown', () => {
   it('finishes in-flight requests, refuses new ones, then closes', async () => {
     const config = testConfig()
-    const { client, connection } = testTemporalClient(config)
-    const leadServices = createLeadServices(database.db, config)
+    const temporal = testTemporalClient(config)
     const app = await buildApp({
-      services: {
-        config,
-        db: database.db,
-        temporal: client,
-        temporalConnection: connection,
-        ...leadServices,
-        connectors: createConnectorRuntime({ config, db: database.db, ...leadServices, log: silentLog }),
-      },
+      services: createApiServices({ config, db: database.db, temporal, log: silentLog }),
       logger: silentLog,
     })
     // A request that is still working when the shutdown begins.
@@ -50,7 +41,7 @@ describe('API shutdown', () => {
     // Once closing, a new request gets 503 (return503OnClosing) or no connection at all.
     expect([503, 'refused']).toContain(late)
     await closing
-    await connection.close()
+    await temporal.connection.close()
     await expect(fetch(`${address}/health`)).rejects.toThrow()
   })
 })

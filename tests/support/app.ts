@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll } from 'vitest'
+import { createApiServices } from '../../api/api-services.js'
 import { buildApp } from '../../api/app.js'
-import { createConnectorRuntime } from '../../connectors/runtime.js'
 import type { Connector } from '../../connectors/sdk/connector.js'
-import { createLeadServices } from '../../ingestion/services.js'
 import type { Config } from '../../platform/config.js'
 import type { Db } from '../../platform/database/prisma.js'
 import { testConfig } from './config.js'
@@ -19,28 +18,12 @@ export async function buildTestApp(options: {
   connectors?: readonly Connector[]
   clock?: () => Date
 }): Promise<FastifyInstance> {
-  const { client, connection } = testTemporalClient(options.config, options.temporalAddress)
-  const leadServices = createLeadServices(options.db, options.config, options.clock)
-  const connectors = createConnectorRuntime({
-    config: options.config,
-    db: options.db,
-    ...leadServices,
-    log: silentLog,
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.connectors ? { connectors: options.connectors } : {}),
-  })
+  const temporal = testTemporalClient(options.config, options.temporalAddress)
   const app = await buildApp({
-    services: {
-      config: options.config,
-      db: options.db,
-      temporal: client,
-      temporalConnection: connection,
-      ...leadServices,
-      connectors,
-    },
+    services: createApiServices({ ...options, temporal, log: silentLog }),
     logger: silentLog,
   })
-  app.addHook('onClose', async () => connection.close())
+  app.addHook('onClose', async () => temporal.connection.close())
   await app.ready()
   return app
 }
