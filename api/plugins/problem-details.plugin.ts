@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin'
 import { LeadwireError, RateLimitedError, type ErrorCode, type FieldError } from '../../platform/errors.js'
 import { Problem, type ProblemBody } from '../schemas/problem.schema.js'
+import { fieldErrors } from '../validation.js'
 
 const TITLES: Record<ErrorCode, string> = {
   validation_failed: 'The request has invalid fields',
@@ -21,27 +22,6 @@ const TITLES: Record<ErrorCode, string> = {
 /** A stable URI per error code (RFC 9457 `type`). */
 export const problemType = (code: ErrorCode) => `urn:leadwire:problem:${code}`
 
-interface AjvIssue {
-  instancePath: string
-  message?: string
-  keyword: string
-  params: Record<string, unknown>
-}
-
-function fieldErrors(issues: AjvIssue[], part: string): FieldError[] {
-  return issues.map((issue) => {
-    let pointer = `/${part}${issue.instancePath}`
-    if (issue.keyword === 'required') pointer += `/${String(issue.params['missingProperty'])}`
-    if (issue.keyword === 'additionalProperties') {
-      pointer += `/${String(issue.params['additionalProperty'])}`
-      return { pointer, message: 'is not a known field' }
-    }
-    const allowed = issue.params['allowedValues']
-    const suffix = Array.isArray(allowed) ? `: ${allowed.join(', ')}` : ''
-    return { pointer, message: `${issue.message ?? 'is invalid'}${suffix}` }
-  })
-}
-
 /** Maps anything thrown in a request to a problem; 5xx details stay in the log. */
 function toProblem(error: FastifyError | LeadwireError | Error, request: FastifyRequest): ProblemBody {
   const build = (code: ErrorCode, status: number, detail: string, errors?: FieldError[]): ProblemBody => ({
@@ -58,7 +38,10 @@ function toProblem(error: FastifyError | LeadwireError | Error, request: Fastify
       return build(error.code, error.status, 'The server could not complete the request.')
     return build(error.code, error.status, error.message, error.options.errors)
   }
-  const fe = error as FastifyError & { validation?: AjvIssue[]; validationContext?: string }
+  const fe = error as FastifyError & {
+    validation?: Parameters<typeof fieldErrors>[0]
+    validationContext?: string
+  }
   if (fe.validation) {
     const part = fe.validationContext ?? 'body'
     // A body that parses but breaks the contract is unprocessable (422); a bad URL or header is a bad request (400).
@@ -67,9 +50,9 @@ function toProblem(error: FastifyError | LeadwireError | Error, request: Fastify
           'validation_failed',
           422,
           'The request body does not match the schema.',
-          fieldErrors(fe.validation, part),
+          fieldErrors(fe.validation, `/${part}`),
         )
-      : build('malformed_request', 400, `Invalid request ${part}.`, fieldErrors(fe.validation, part))
+      : build('malformed_request', 400, `Invalid request ${part}.`, fieldErrors(fe.validation, `/${part}`))
   }
   switch (fe.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':

@@ -17,7 +17,8 @@ import {
   ItemOutcome,
   MAX_BATCH,
 } from './schemas.js'
-import { readJson, verifyEventSignature } from './verify.js'
+import { verifyEventSignature } from './verify.js'
+import { keepRawJsonBodies, readJsonBody } from '../sdk/signed-json.js'
 
 const Accepted = Type.Union([ItemOutcome, BatchOutcome])
 const checkRegistration = itemValidator<EventRegistration>(EventRegistration)
@@ -45,10 +46,7 @@ function oneOrBatch<T>(ctx: ConnectorContext, check: ItemChecker<T>, handle: Han
 export async function eventsRoutes(scope: FastifyInstance, ctx: ConnectorContext): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>()
   // The signature covers the bytes on the wire: keep them as received.
-  app.removeContentTypeParser('application/json')
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) =>
-    done(null, body),
-  )
+  keepRawJsonBodies(app, 'string')
 
   const verified = async (request: FastifyRequest) => {
     const raw = typeof request.body === 'string' ? request.body : ''
@@ -58,7 +56,7 @@ export async function eventsRoutes(scope: FastifyInstance, ctx: ConnectorContext
       request.headers['x-leadwire-signature'],
       ctx.clock(),
     )
-    request.body = readJson(raw)
+    request.body = readJsonBody(raw)
   }
 
   app.post(

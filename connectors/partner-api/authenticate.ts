@@ -1,6 +1,7 @@
 import type { Db } from '../../platform/database/prisma.js'
 import { ForbiddenError, UnauthorizedError } from '../../platform/errors.js'
-import { safeEqual, verifySignedPayload } from '../sdk/signatures.js'
+import { safeEqual } from '../sdk/signatures.js'
+import { assertSignedBody } from '../sdk/signed-json.js'
 import { bearerToken, hashPartnerKey, partnerKeyId } from './keys.js'
 
 /** The partner behind a verified request. */
@@ -18,16 +19,6 @@ export interface PartnerRequest {
   signature: string | undefined
   rawBody: Buffer
 }
-
-/** How far a signature's timestamp may be from our clock (seconds), as Stripe allows. */
-export const SIGNATURE_TOLERANCE_SECONDS = 300
-
-const SIGNATURE_PROBLEMS = {
-  missing: 'The X-Leadwire-Signature header is missing.',
-  malformed: 'The X-Leadwire-Signature header is not `t=<unix seconds>,v1=<hex HMAC-SHA256>`.',
-  stale: `The X-Leadwire-Signature timestamp is more than ${SIGNATURE_TOLERANCE_SECONDS} s from our clock: sign each request when you send it.`,
-  mismatch: 'The X-Leadwire-Signature does not match the body: sign the exact bytes you send.',
-} as const
 
 /**
  * Checks a partner request before anything is written: the bearer key (unknown: 401;
@@ -57,8 +48,7 @@ export async function authenticatePartner(
   if (row.revokedAt) throw new ForbiddenError(`Partner key ${row.id} was revoked.`)
   if (!row.partner.isActive) throw new ForbiddenError(`Partner ${row.partnerId} is not active.`)
 
-  const check = verifySignedPayload(key, request.rawBody, request.signature, now, SIGNATURE_TOLERANCE_SECONDS)
-  if (!check.ok) throw new UnauthorizedError(SIGNATURE_PROBLEMS[check.reason])
+  assertSignedBody(key, request.rawBody, request.signature, now)
 
   return {
     id: row.partner.id,

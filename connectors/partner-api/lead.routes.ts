@@ -2,11 +2,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { PartnerLeadAccepted, PartnerLeadBody, PartnerLeadHeaders } from '../../api/schemas/partner.schema.js'
 import { problemResponses } from '../../api/schemas/problem.schema.js'
-import { LeadwireError, RateLimitedError } from '../../platform/errors.js'
 import type { ConnectorContext } from '../sdk/connector.js'
-import { hitRateLimit } from '../sdk/rate-limit.js'
+import { enforceRateLimit } from '../sdk/rate-limit.js'
 import { authenticatePartner, markKeyUsed, type AuthenticatedPartner } from './authenticate.js'
-import { MalformedJsonError, parseJsonBody, toPartnerCapture } from './parse.js'
+import { keepRawJsonBodies, readJsonBody } from '../sdk/signed-json.js'
+import { toPartnerCapture } from './parse.js'
 
 const firstHeader = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)
 
@@ -22,10 +22,7 @@ export async function partnerLeadRoutes(scope: FastifyInstance, ctx: ConnectorCo
 
   // The signature covers the bytes on the wire: keep them, and parse the JSON only once
   // the request is authenticated (an unauthenticated caller learns nothing about parsing).
-  app.removeContentTypeParser('application/json')
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) =>
-    done(null, body),
-  )
+  keepRawJsonBodies(app, 'buffer')
 
   app.post(
     '/partner/v1/leads',
@@ -54,22 +51,16 @@ export async function partnerLeadRoutes(scope: FastifyInstance, ctx: ConnectorCo
           },
           now,
         )
-        const limit = await hitRateLimit(ctx.db, `partner:${partner.id}`, partner.rateLimitPerMinute, now)
-        if (!limit.allowed) {
-          throw new RateLimitedError(
-            `Partner ${partner.id} may send ${partner.rateLimitPerMinute} requests a minute.`,
-            limit.retryAfter,
-          )
-        }
+        await enforceRateLimit(
+          ctx.db,
+          `partner:${partner.id}`,
+          partner.rateLimitPerMinute,
+          now,
+          `Partner ${partner.id} may send ${partner.rateLimitPerMinute} requests a minute.`,
+        )
         await markKeyUsed(ctx.db, partner, now)
         authenticated.set(request, partner)
-        try {
-          request.body = parseJsonBody(raw) as PartnerLeadBody
-        } catch (err) {
-          if (err instanceof MalformedJsonError)
-            throw new LeadwireError('malformed_request', 400, err.message, { cause: err })
-          throw err
-        }
+        request.body = readJsonBody(raw) as PartnerLeadBody
       },
     },
     async (request, reply) => {

@@ -5,19 +5,6 @@ export type PartnerLeadFields = Omit<LeadCapture, 'channel' | 'externalId' | 'ho
   partnerLeadId?: string | undefined
 }
 
-export class MalformedJsonError extends Error {
-  override name = 'MalformedJsonError'
-}
-
-/** The raw body as JSON; the route answers 400 when it is not. */
-export function parseJsonBody(raw: Buffer): unknown {
-  try {
-    return JSON.parse(raw.toString('utf8')) as unknown
-  } catch (err) {
-    throw new MalformedJsonError('The body is not valid JSON.', { cause: err })
-  }
-}
-
 /**
  * A partner's lead as the pipeline's capture. The partner is the source of every lead it
  * sends, whatever the body claims: source and medium are set from the partner, so one

@@ -1,4 +1,5 @@
 import type { Db } from '../../platform/database/prisma.js'
+import { RateLimitedError } from '../../platform/errors.js'
 
 export interface RateLimitResult {
   allowed: boolean
@@ -35,4 +36,16 @@ export async function hitRateLimit(
     await db.$executeRaw`DELETE FROM rate_limit_window WHERE window_start < ${new Date(windowStart.getTime() - 120_000)}`
   }
   return { allowed: hits <= limitPerMinute, remaining: Math.max(0, limitPerMinute - hits), retryAfter }
+}
+
+/** Counts a hit and refuses it past the limit: 429 with Retry-After and `message`. */
+export async function enforceRateLimit(
+  db: Db,
+  bucket: string,
+  limitPerMinute: number,
+  now: Date,
+  message: string,
+): Promise<void> {
+  const limit = await hitRateLimit(db, bucket, limitPerMinute, now)
+  if (!limit.allowed) throw new RateLimitedError(message, limit.retryAfter)
 }

@@ -12,9 +12,9 @@ import {
   PublicFormParams,
   Redirect,
 } from '../../api/schemas/web-form.schema.js'
-import { ForbiddenError, LeadwireError, RateLimitedError } from '../../platform/errors.js'
+import { ForbiddenError, LeadwireError } from '../../platform/errors.js'
 import type { ConnectorContext } from '../sdk/connector.js'
-import { hitRateLimit } from '../sdk/rate-limit.js'
+import { enforceRateLimit } from '../sdk/rate-limit.js'
 import { isAllowedOrigin, originOf } from './cors.js'
 import { submissionKey } from './delivery-key.js'
 import { hostedPage, thankYouPage } from './embed.js'
@@ -173,13 +173,13 @@ export async function formPublicRoutes(scope: FastifyInstance, ctx: ConnectorCon
       const now = ctx.clock()
       // The address is hashed: the window row needs to tell visitors apart, not to name them.
       const visitor = createHash('sha256').update(request.ip).digest('hex').slice(0, 24)
-      const limit = await hitRateLimit(ctx.db, `form:${form.id}:${visitor}`, form.rateLimitPerMinute, now)
-      if (!limit.allowed) {
-        throw new RateLimitedError(
-          'Too many submissions from this address: try again in a minute.',
-          limit.retryAfter,
-        )
-      }
+      await enforceRateLimit(
+        ctx.db,
+        `form:${form.id}:${visitor}`,
+        form.rateLimitPerMinute,
+        now,
+        'Too many submissions from this address: try again in a minute.',
+      )
       const fields = request.body
       const { key, clientId } = submissionKey(form.id, fields, request.headers['idempotency-key'], now)
       const { capture, honeypotFilled } = mapSubmission(form, fields, now.toISOString(), clientId)

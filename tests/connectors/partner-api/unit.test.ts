@@ -6,7 +6,8 @@ import {
   hashPartnerKey,
   partnerKeyId,
 } from '../../../connectors/partner-api/keys.js'
-import { parseJsonBody, toPartnerCapture } from '../../../connectors/partner-api/parse.js'
+import { toPartnerCapture } from '../../../connectors/partner-api/parse.js'
+import { readJsonBody as parseJsonBody } from '../../../connectors/sdk/signed-json.js'
 import { verifySignedPayload } from '../../../connectors/sdk/signatures.js'
 
 describe('partner keys', () => {
