@@ -414,6 +414,8 @@ export function createImportJobs(deps: ImportJobsDeps): ImportJobs {
     id: string,
     options: RunOptions,
     onProgress?: (p: JobProgress) => void,
+    /** Called once the job's row says running (start answers then). */
+    onRunning?: (job: JobRow) => void,
   ): Promise<JobView> {
     const entry = live.get(id)!
     let job = await load(id)
@@ -451,6 +453,7 @@ export function createImportJobs(deps: ImportJobsDeps): ImportJobs {
           },
         })
       })
+      onRunning?.(job)
       deps.log.info({ importJob: id, resume, fromRow: job.checkpointRow }, 'import run started')
       const counts = countsOf(job)
       const options2 = {
@@ -672,15 +675,16 @@ export function createImportJobs(deps: ImportJobsDeps): ImportJobs {
         live.delete(id)
         throw err
       }
-      entry.promise = execute(id, options).finally(() => live.delete(id))
+      let running!: (job: JobRow) => void
+      const started = new Promise<JobRow>((resolve) => (running = resolve))
+      entry.promise = execute(id, options, undefined, running).finally(() => live.delete(id))
       entry.promise.catch(() => undefined)
-      // Answer once the row says running, so a GET right after shows it.
-      for (let i = 0; i < 200; i++) {
-        job = await load(id)
-        if (job.status !== 'uploaded' || !live.has(id)) break
-        await new Promise((r) => setTimeout(r, 10))
-      }
-      return view(job)
+      // Answer once the row says running (or the run already ended), so a GET right after shows it.
+      const ended = entry.promise.then(
+        () => load(id),
+        () => load(id),
+      )
+      return view(await Promise.race([started, ended]))
     },
 
     async run(id, options, onProgress) {

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { Readable } from 'node:stream'
 import ExcelJS from 'exceljs'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -8,6 +9,8 @@ import { buildTestApp } from '../../support/app.js'
 import { testConfig } from '../../support/config.js'
 import { createTestDatabase, truncateAll, type TestDatabase } from '../../support/database.js'
 import { expectProblem } from '../../support/problem.js'
+import { silentLog } from '../../support/temporal.js'
+import { createImportService } from '../../../connectors/import/services.js'
 
 /*
  * Bulk import through the real app and PostgreSQL: upload → preview (dry run) → run in the
@@ -119,6 +122,49 @@ async function seedExisting(): Promise<string> {
   expect(res.statusCode, res.body).toBeLessThan(300)
   return res.json<{ id: string }>().id
 }
+
+describe('an import in many batches', () => {
+  it('dedupes across batches and previews what the run then does (batches of 2 rows)', async () => {
+    const existingId = await seedExisting()
+    const jobs = createImportService({
+      db: database.db,
+      config: testConfig({ IMPORT_DIR: dir }),
+      log: silentLog,
+      batchSize: 2,
+    })
+    try {
+      const up = await jobs.upload(Readable.from([EXPO_CSV]), { fileName: 'expo.csv', format: 'csv' })
+      const expected = {
+        created: 3,
+        duplicatesInFile: 1,
+        duplicatesInDb: 1,
+        quarantined: 0,
+        failed: 2,
+        alreadyImported: 0,
+      }
+      // Row 6 repeats row 4, two batches earlier: the dry run must see it without a commit...
+      const preview = await jobs.preview(up.job.id, { defaults: DEFAULTS })
+      expect(preview.counts).toEqual(expected)
+      expect(await database.db.lead.count()).toBe(1)
+      // ...and the run must find row 4's lead, committed by an earlier batch, as an in-file match.
+      const run = await jobs.run(up.job.id, { defaults: DEFAULTS })
+      expect(run.counts).toEqual(expected)
+      const repeat = await database.db.lead.findFirstOrThrow({
+        where: { email: 'asha@nimbus.example.in', isDuplicate: true },
+      })
+      const asha = await database.db.lead.findFirstOrThrow({
+        where: { email: 'asha@nimbus.example.in', isDuplicate: false },
+      })
+      expect(repeat.duplicateOfId).toBe(asha.id)
+      const existing = await database.db.lead.findFirstOrThrow({
+        where: { email: 'existing@db.example.in', isDuplicate: true },
+      })
+      expect(existing.duplicateOfId).toBe(existingId)
+    } finally {
+      await jobs.close()
+    }
+  })
+})
 
 describe('CSV import', () => {
   it('uploads, previews without writing, runs, and writes governed leads', async () => {
