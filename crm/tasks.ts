@@ -38,30 +38,48 @@ const TITLES: Record<OpenJourneyTask['kind'] | 'escalation', string> = {
   escalation: 'Escalation: a first-contact task is overdue',
 }
 
-/** Opens the owner's task for a journey step, or returns the one that step opened already. */
-export async function openJourneyTask(db: Db, t: OpenJourneyTask): Promise<TaskRow> {
-  const dedupeKey = `${t.workflowId}/${t.kind}/${t.cycle}/${t.attempt}`
-  const lead = await db.lead.findUnique({ where: { id: t.leadId }, select: { ownerId: true, queue: true } })
-  if (!lead) throw new NotFoundError('lead', t.leadId)
+export interface NewTask {
+  kind: string
+  title: string
+  leadId: string
+  /** The lead's owner; none: the task waits in `queue`. */
+  assigneeId: string | null
+  queue: string | null
+  dueAt: Date
+  /** The journey that hears when the task is completed. */
+  workflowId: string
+  dedupeKey: string
+  actorId: string
+}
+
+/**
+ * Opens a task once per dedupe key: a retried journey step or a redelivered callback gets
+ * the task it opened already (the unique key decides, not a read before the insert).
+ */
+export async function openTaskOnce(db: Db | Tx, t: NewTask): Promise<TaskRow> {
+  const { actorId, ...task } = t
   await db.task.createMany({
-    data: [
-      {
-        id: uuidv7(),
-        kind: t.kind,
-        title: TITLES[t.kind],
-        leadId: t.leadId,
-        assigneeId: lead.ownerId,
-        queue: lead.ownerId ? null : (lead.queue ?? 'unassigned'),
-        dueAt: new Date(t.dueAt),
-        workflowId: t.workflowId,
-        dedupeKey,
-        createdBy: 'system:journey',
-        updatedBy: 'system:journey',
-      },
-    ],
+    data: [{ id: uuidv7(), ...task, createdBy: actorId, updatedBy: actorId }],
     skipDuplicates: true,
   })
-  return db.task.findUniqueOrThrow({ where: { dedupeKey } })
+  return db.task.findUniqueOrThrow({ where: { dedupeKey: t.dedupeKey } })
+}
+
+/** Opens the owner's task for a journey step, or returns the one that step opened already. */
+export async function openJourneyTask(db: Db, t: OpenJourneyTask): Promise<TaskRow> {
+  const lead = await db.lead.findUnique({ where: { id: t.leadId }, select: { ownerId: true, queue: true } })
+  if (!lead) throw new NotFoundError('lead', t.leadId)
+  return openTaskOnce(db, {
+    kind: t.kind,
+    title: TITLES[t.kind],
+    leadId: t.leadId,
+    assigneeId: lead.ownerId,
+    queue: lead.ownerId ? null : (lead.queue ?? 'unassigned'),
+    dueAt: new Date(t.dueAt),
+    workflowId: t.workflowId,
+    dedupeKey: `${t.workflowId}/${t.kind}/${t.cycle}/${t.attempt}`,
+    actorId: 'system:journey',
+  })
 }
 
 export interface EscalationResult {

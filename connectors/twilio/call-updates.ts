@@ -1,4 +1,4 @@
-import { uuidv7 } from 'uuidv7'
+import { openTaskOnce } from '../../crm/tasks.js'
 import { claimDelivery, deliveryActivityKey } from '../../ingestion/inbound-delivery.js'
 import type { Tx } from '../../platform/database/prisma.js'
 import type { ConnectorContext } from '../sdk/connector.js'
@@ -93,9 +93,8 @@ async function updateCall(
 /**
  * The SDR task a missed call opens: call the person back within the hour. Keyed by CallSid,
  * so the Dial's action and the final status callback of one missed call open one task.
- * crm/tasks.ts's openJourneyTask is for journey steps (its kinds, keys and actor are the
- * journey's), so the row is written here. The workflow id makes completing it signal the
- * lead's journey (crm/tasks.ts completeTask).
+ * Opened once per CallSid (crm/tasks.ts openTaskOnce). The workflow id makes completing it
+ * signal the lead's journey (crm/tasks.ts completeTask).
  */
 async function openCallbackTask(
   tx: Tx,
@@ -105,30 +104,21 @@ async function openCallbackTask(
   details: Record<string, unknown>,
   at: Date,
 ): Promise<string> {
-  const dedupeKey = `missed-call:${callSid}`
   const lead = await tx.lead.findUniqueOrThrow({
     where: { id: leadId },
     select: { ownerId: true, phone: true },
   })
   const phone = typeof details['from'] === 'string' ? details['from'] : (lead.phone ?? 'the caller')
-  await tx.task.createMany({
-    data: [
-      {
-        id: uuidv7(),
-        kind: 'missed_call_callback',
-        title: `Call back ${phone}`,
-        leadId,
-        assigneeId: lead.ownerId,
-        queue: lead.ownerId ? null : 'sdr',
-        dueAt: new Date(at.getTime() + CALLBACK_WITHIN_MS),
-        workflowId: `lead/${leadId}`,
-        dedupeKey,
-        createdBy: actorId,
-        updatedBy: actorId,
-      },
-    ],
-    skipDuplicates: true,
+  const task = await openTaskOnce(tx, {
+    kind: 'missed_call_callback',
+    title: `Call back ${phone}`,
+    leadId,
+    assigneeId: lead.ownerId,
+    queue: lead.ownerId ? null : 'sdr',
+    dueAt: new Date(at.getTime() + CALLBACK_WITHIN_MS),
+    workflowId: `lead/${leadId}`,
+    dedupeKey: `missed-call:${callSid}`,
+    actorId,
   })
-  const task = await tx.task.findUniqueOrThrow({ where: { dedupeKey }, select: { id: true } })
   return task.id
 }

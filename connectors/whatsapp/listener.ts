@@ -1,5 +1,5 @@
 import type { ConnectorContext, ConnectorListener } from '../sdk/connector.js'
-import { removeAuthState, usePostgresAuthState } from './auth-state.js'
+import { usePostgresAuthState } from './auth-state.js'
 import { DEFAULT_BACKOFF, reconnectDelay, type BackoffPolicy } from './backoff.js'
 import { handleWhatsAppMessage } from './inbound.js'
 import {
@@ -12,7 +12,7 @@ import {
   releaseOutgoing,
   type OutgoingRow,
 } from './outgoing-queue.js'
-import { phoneOfJid, printQrToTerminal, type PairingState } from './pairing.js'
+import { forgetPairing, phoneOfJid, printQrToTerminal, type PairingState } from './pairing.js'
 import {
   Browsers,
   DisconnectReason,
@@ -169,15 +169,7 @@ export function createWhatsAppListener(
             const code = disconnectStatus(update.lastDisconnect?.error)
             if (code === DisconnectReason.loggedOut) {
               loggedOut = true
-              await removeAuthState(ctx.db, sessionId)
-              await setStatus('disconnected', {
-                qr: null,
-                qrAt: null,
-                pairedAs: null,
-                pairedJid: null,
-                logoutRequested: false,
-                reason: 'logged_out',
-              })
+              await forgetPairing(ctx, sessionId)
               log.warn('whatsapp session logged out: pairing removed, a new QR follows')
               // A fresh socket shows a new QR for whoever pairs it next.
               scheduleReconnect()

@@ -1,7 +1,9 @@
 import type { ConnectorManifest } from '../sdk/connector.js'
 
+export const WHATSAPP_CONNECTOR_ID = 'whatsapp'
+
 export const whatsappManifest: ConnectorManifest = {
-  id: 'whatsapp',
+  id: WHATSAPP_CONNECTOR_ID,
   title: 'WhatsApp (linked device)',
   channel: 'whatsapp',
   kind: 'listener',

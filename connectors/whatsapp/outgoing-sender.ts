@@ -1,9 +1,8 @@
 import type { WhatsAppSender } from '../../activities/whatsapp-sender.js'
 import type { Db } from '../../platform/database/prisma.js'
 import { WhatsAppSendError } from './errors.js'
+import { WHATSAPP_CONNECTOR_ID } from './manifest.js'
 import { findOutgoing, queueOutgoing } from './outgoing-queue.js'
-
-export const WHATSAPP_CONNECTOR_ID = 'whatsapp'
 
 export interface QueuedWhatsAppSenderOptions {
   /** How often `send` looks at its message (ms). */

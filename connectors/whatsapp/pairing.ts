@@ -1,4 +1,6 @@
 import qrcodeTerminal from 'qrcode-terminal'
+import type { ConnectorContext } from '../sdk/connector.js'
+import { removeAuthState } from './auth-state.js'
 import { jidDecode } from './transport.js'
 
 /** What the connector keeps in connector_state.state while pairing and once paired. */
@@ -14,6 +16,23 @@ export interface PairingState extends Record<string, unknown> {
   logoutRequested: boolean
   /** Why the socket is not connected: logged_out, a Baileys disconnect code... */
   reason: string | null
+}
+
+/** Logged out (by the phone, or through the API): the stored pairing goes, and the status says so. */
+export async function forgetPairing(
+  ctx: Pick<ConnectorContext, 'db' | 'status'>,
+  sessionId: string,
+): Promise<void> {
+  await removeAuthState(ctx.db, sessionId)
+  const cleared: Partial<PairingState> = {
+    qr: null,
+    qrAt: null,
+    pairedAs: null,
+    pairedJid: null,
+    logoutRequested: false,
+    reason: 'logged_out',
+  }
+  await ctx.status.set('disconnected', cleared)
 }
 
 /** The paired account as E.164 (`919876543210:12@s.whatsapp.net` → `+919876543210`). */

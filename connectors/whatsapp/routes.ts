@@ -3,7 +3,8 @@ import QRCode from 'qrcode'
 import { Type } from 'typebox'
 import { problemResponses } from '../../api/schemas/problem.schema.js'
 import type { ConnectorContext } from '../sdk/connector.js'
-import { removeAuthState } from './auth-state.js'
+import { forgetPairing } from './pairing.js'
+import { WHATSAPP_CONNECTOR_ID } from './manifest.js'
 import type { PairingState } from './pairing.js'
 
 const Pairing = Type.Object(
@@ -44,7 +45,7 @@ export async function whatsappRoutes(app: FastifyInstance, ctx: ConnectorContext
       },
     },
     async () => {
-      const row = await ctx.db.connectorState.findUnique({ where: { connectorId: 'whatsapp' } })
+      const row = await ctx.db.connectorState.findUnique({ where: { connectorId: WHATSAPP_CONNECTOR_ID } })
       const state = (row?.state ?? {}) as Partial<PairingState>
       const status = row?.status ?? 'idle'
       const qr = status === 'pairing' && typeof state.qr === 'string' ? state.qr : null
@@ -69,20 +70,13 @@ export async function whatsappRoutes(app: FastifyInstance, ctx: ConnectorContext
       },
     },
     async (_request, reply) => {
-      const row = await ctx.db.connectorState.findUnique({ where: { connectorId: 'whatsapp' } })
+      const row = await ctx.db.connectorState.findUnique({ where: { connectorId: WHATSAPP_CONNECTOR_ID } })
       if (row?.status === 'connected') {
         // Only the process holding the socket can log it out; it reads this flag on its next poll.
         await ctx.status.mergeState({ logoutRequested: true })
         return reply.code(202).send({ status: 'requested' as const })
       }
-      await removeAuthState(ctx.db, ctx.config.WHATSAPP_SESSION_ID)
-      await ctx.status.set('disconnected', {
-        qr: null,
-        qrAt: null,
-        pairedAs: null,
-        pairedJid: null,
-        reason: 'logged_out',
-      })
+      await forgetPairing(ctx, ctx.config.WHATSAPP_SESSION_ID)
       return reply.code(202).send({ status: 'logged_out' as const })
     },
   )

@@ -86,6 +86,26 @@ describe('connectors', () => {
     )
   })
 
+  it('WhatsApp logout with no socket connected removes the stored pairing at once', async () => {
+    await database.db.whatsAppAuth.create({
+      data: { sessionId: 'default', kind: 'creds', keyId: '', value: { noiseKey: 'x' } },
+    })
+    await database.db.connectorState.upsert({
+      where: { connectorId: 'whatsapp' },
+      create: { connectorId: 'whatsapp', status: 'disconnected', state: { pairedAs: '+919800000001' } },
+      update: { status: 'disconnected', state: { pairedAs: '+919800000001' } },
+    })
+    await withApp({ WHATSAPP_ENABLED: 'true', WHATSAPP_SESSION_ID: 'default' }, async (app) => {
+      const res = await app.inject({ method: 'POST', url: '/v1/connectors/whatsapp/logout' })
+      expect(res.statusCode, res.body).toBe(202)
+      expect(res.json()).toEqual({ status: 'logged_out' })
+    })
+    expect(await database.db.whatsAppAuth.count({ where: { sessionId: 'default' } })).toBe(0)
+    const row = await database.db.connectorState.findUniqueOrThrow({ where: { connectorId: 'whatsapp' } })
+    expect(row.status).toBe('disconnected')
+    expect(row.state).toMatchObject({ pairedAs: null, reason: 'logged_out' })
+  })
+
   it('TRUST_PROXY: per-IP form limits count the visitor from X-Forwarded-For, not the proxy', async () => {
     const post = (app: FastifyInstance, visitor: string, n: number) =>
       app.inject({
