@@ -55,10 +55,22 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   }
 }
 
-/** Empties every application table (between tests in one file). */
+/**
+ * Empties every application table (between tests in one file). A worker or relay from the
+ * previous test may still be writing; TRUNCATE then takes its locks in a different order
+ * and PostgreSQL breaks the deadlock by aborting one side, so a deadlock here is retried.
+ */
 export async function truncateAll(db: Db): Promise<void> {
-  await db.$executeRawUnsafe(`DO $$ BEGIN
-    EXECUTE (SELECT 'TRUNCATE ' || string_agg(format('%I', tablename), ', ') || ' RESTART IDENTITY CASCADE'
-               FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations');
-  END $$`)
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await db.$executeRawUnsafe(`DO $$ BEGIN
+        EXECUTE (SELECT 'TRUNCATE ' || string_agg(format('%I', tablename), ', ') || ' RESTART IDENTITY CASCADE'
+                   FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations');
+      END $$`)
+      return
+    } catch (err) {
+      if (attempt >= 10 || !String((err as Error).message).includes('40P01')) throw err
+      await new Promise((r) => setTimeout(r, 50 * (attempt + 1)))
+    }
+  }
 }
