@@ -1,6 +1,9 @@
 import { createAccountActivities } from './account.activities.js'
+import { createBillingActivities } from './billing.activities.js'
 import { createJourneyActivities, type JourneyDeps } from './journey.activities.js'
 import { createNurtureActivities, type NurtureDeps } from './nurture.activities.js'
+import { createRenewalActivities } from './renewal.activities.js'
+import { createSupportActivities } from './support.activities.js'
 
 export type ActivityDeps = JourneyDeps & NurtureDeps
 
@@ -10,6 +13,9 @@ export function createActivities(deps: ActivityDeps) {
     ...createJourneyActivities(deps),
     ...createNurtureActivities(deps),
     ...createAccountActivities(deps),
+    ...createBillingActivities(deps),
+    ...createSupportActivities(deps),
+    ...createRenewalActivities(deps),
   }
 }
 

@@ -10,6 +10,17 @@ import health from './routes/health/index.js'
 import leads from './routes/leads/index.js'
 import leadJourney from './routes/leads/journey.js'
 import tasks from './routes/tasks/index.js'
+import accounts from './routes/accounts/index.js'
+import contacts from './routes/contacts/index.js'
+import opportunities from './routes/opportunities/index.js'
+import activities from './routes/activities/index.js'
+import timeline from './routes/timeline/index.js'
+import orders from './routes/orders/index.js'
+import invoices from './routes/invoices/index.js'
+import tickets from './routes/tickets/index.js'
+import contracts from './routes/contracts/index.js'
+import reports from './routes/reports/index.js'
+import actor from './plugins/actor.plugin.js'
 import ruleSets from './routes/rule-sets/index.js'
 import journeys from './routes/journeys/index.js'
 import connectors, { connectorRoutes } from './routes/connectors/index.js'
@@ -65,11 +76,22 @@ export async function buildApp({ services: deps, logger }: BuildAppOptions): Pro
   await app.register(problemDetails)
   await app.register(rejectNul)
   await app.register(services, deps)
+  await app.register(actor)
   await app.register(openapi)
   await app.register(health)
   await app.register(leads, { prefix: '/v1/leads' })
   await app.register(leadJourney, { prefix: '/v1/leads' })
   await app.register(tasks, { prefix: '/v1/tasks' })
+  await app.register(accounts, { prefix: '/v1/accounts' })
+  await app.register(contacts, { prefix: '/v1/contacts' })
+  await app.register(opportunities, { prefix: '/v1/opportunities' })
+  await app.register(activities, { prefix: '/v1/activities' })
+  await app.register(timeline, { prefix: '/v1' })
+  await app.register(orders, { prefix: '/v1/orders' })
+  await app.register(invoices, { prefix: '/v1/invoices' })
+  await app.register(tickets, { prefix: '/v1/tickets' })
+  await app.register(contracts, { prefix: '/v1/contracts' })
+  await app.register(reports, { prefix: '/v1/reports' })
   await app.register(ruleSets, { prefix: '/v1/rule-sets' })
   await app.register(journeys, { prefix: '/v1/journeys' })
   await app.register(connectors, { prefix: '/v1/connectors' })

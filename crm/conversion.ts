@@ -22,6 +22,7 @@ import { asJson, type Db, type Tx } from '../platform/database/prisma.js'
 import { DomainRuleError, NotFoundError, type FieldError } from '../platform/errors.js'
 import type { ConversionRequest, ConversionResult } from '../workflows/lead-journey.messages.js'
 import { recordActivity } from '../ingestion/activity-log.js'
+import { insertOpportunity } from './opportunities.js'
 
 /*
  * Account-first conversion: a qualified lead becomes an Account (matched by domain, then
@@ -164,7 +165,7 @@ export async function previewConversion(
       email: lead.email,
       phone: lead.phone,
       title: lead.title,
-      role: request.contactRole ?? null,
+      roles: request.contactRole ? [request.contactRole] : [],
     },
     opportunity: opportunityFor(lead, request, accountName, now.toISOString().slice(0, 10)),
   }
@@ -239,7 +240,6 @@ export async function convertLead(db: Db, cmd: ConvertCommand): Promise<Conversi
       })
     }
 
-    const hasPrimary = (await tx.contact.count({ where: { accountId, isPrimary: true } })) > 0
     const contactId = uuidv7()
     await tx.contact.create({
       data: {
@@ -251,8 +251,7 @@ export async function convertLead(db: Db, cmd: ConvertCommand): Promise<Conversi
         email: lead.email,
         phone: lead.phone,
         title: lead.title,
-        role: cmd.request.contactRole ?? null,
-        isPrimary: !hasPrimary,
+        roles: cmd.request.contactRole ? [cmd.request.contactRole] : [],
         // Consent travels with the person: what they agreed to as a lead still holds.
         consentStatus: lead.consentStatus,
         consentChannels: lead.consentChannels,
@@ -263,29 +262,34 @@ export async function convertLead(db: Db, cmd: ConvertCommand): Promise<Conversi
       },
     })
 
+    // The account's first contact becomes its primary one (a second conversion keeps it).
+    await tx.account.updateMany({
+      where: { id: accountId, primaryContactId: null },
+      data: { primaryContactId: contactId },
+    })
+
     const opportunityId = uuidv7()
     const opp = opportunityFor(lead, cmd.request, accountName, cmd.at.slice(0, 10))
-    await tx.opportunity.create({
-      data: {
+    await insertOpportunity(
+      tx,
+      { actor: { id: by } },
+      {
         id: opportunityId,
         accountId,
         contactId,
         leadId: lead.id,
         name: opp.name,
+        kind: 'new_business',
         amount: opp.amount,
         currency: opp.currency,
         stage: opp.stage,
         probability: opp.probability,
-        forecastCategory: opp.forecastCategory,
-        closeDate: new Date(`${opp.closeDate}T00:00:00Z`),
+        closeDate: opp.closeDate,
         ownerId: opp.ownerId,
-        createdBy: by,
-        updatedBy: by,
+        today: cmd.at.slice(0, 10),
+        at,
       },
-    })
-    await tx.opportunityStageChange.create({
-      data: { opportunityId, fromStage: null, toStage: opp.stage, probability: opp.probability, at, by },
-    })
+    )
 
     const activity = await recordActivity(tx, {
       kind: 'conversion',

@@ -15,7 +15,12 @@ export function decodeCursor(raw: string): Cursor {
   } catch {
     // fall through
   }
-  throw new LeadwireError('malformed_request', 400, 'The cursor is not one this API returned.', {
+  throw cursorError()
+}
+
+/** The 400 for a cursor this API did not hand out. */
+export function cursorError(): LeadwireError {
+  return new LeadwireError('malformed_request', 400, 'The cursor is not one this API returned.', {
     errors: [{ pointer: '/querystring/cursor', message: 'is not a cursor this API returned' }],
   })
 }

@@ -225,7 +225,7 @@ export const ConversionPreview = Type.Object(
       email: Nullable(Type.String()),
       phone: Nullable(Type.String()),
       title: Nullable(Type.String()),
-      role: Nullable(Type.String()),
+      roles: Type.Array(Type.String()),
     }),
     opportunity: Type.Object({
       name: Type.String(),

@@ -13,6 +13,17 @@ import {
   taskCompleted,
   type LeadJourneyInput,
 } from '../../workflows/lead-journey.messages.js'
+import {
+  CONTRACT_RENEWAL_WORKFLOW,
+  contractChanged,
+  contractRenewalId,
+  INVOICE_COLLECTION_WORKFLOW,
+  invoiceChanged,
+  invoiceCollectionId,
+  TICKET_SLA_WORKFLOW,
+  ticketChanged,
+  ticketSlaId,
+} from '../../workflows/post-sales.messages.js'
 import type { ClaimedEvent } from './outbox.repository.js'
 import type { OutboxTopics } from './outbox.topics.js'
 
@@ -62,6 +73,51 @@ async function signalJourney<A extends unknown[]>(
     if (err instanceof WorkflowExecutionAlreadyStartedError) return
     throw err
   }
+}
+
+/**
+ * Starts a record's workflow (one per business id), or leaves the running one alone. A
+ * finished run is started again: the post-sales workflows re-read their record first and
+ * end at once when there is nothing left to do.
+ */
+async function startRecordWorkflow(
+  ctx: DispatchContext,
+  event: ClaimedEvent,
+  workflowType: string,
+  workflowId: string,
+  input: object,
+): Promise<void> {
+  await withDeadline(ctx, () =>
+    ctx.temporal.workflow.start(workflowType, {
+      workflowId,
+      taskQueue: ctx.taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      memo: event.requestId ? { requestId: event.requestId } : {},
+    }),
+  )
+}
+
+/** Tells a record's workflow that the record changed, starting it if it is not running. */
+async function signalRecordWorkflow(
+  ctx: DispatchContext,
+  event: ClaimedEvent,
+  workflowType: string,
+  workflowId: string,
+  input: object,
+  signal: SignalDefinition<[{ reason: string }]>,
+  reason: string,
+): Promise<void> {
+  await withDeadline(ctx, () =>
+    ctx.temporal.workflow.signalWithStart(workflowType, {
+      workflowId,
+      taskQueue: ctx.taskQueue,
+      args: [input],
+      signal,
+      signalArgs: [{ reason }],
+      memo: event.requestId ? { requestId: event.requestId } : {},
+    }),
+  )
 }
 
 /**
@@ -131,6 +187,70 @@ export async function dispatch(event: ClaimedEvent, ctx: DispatchContext): Promi
         }),
       )
       return
+    }
+    case 'account.changed': {
+      const { accountId, reason } = event.payload as OutboxTopics['account.changed']
+      return signalRecordWorkflow(
+        ctx,
+        event,
+        ACCOUNT_LIFECYCLE_WORKFLOW,
+        accountLifecycleId(accountId),
+        { accountId },
+        accountChanged,
+        reason,
+      )
+    }
+    case 'invoice.issued': {
+      const { invoiceId } = event.payload as OutboxTopics['invoice.issued']
+      return startRecordWorkflow(ctx, event, INVOICE_COLLECTION_WORKFLOW, invoiceCollectionId(invoiceId), {
+        invoiceId,
+      })
+    }
+    case 'invoice.changed': {
+      const { invoiceId, reason } = event.payload as OutboxTopics['invoice.changed']
+      return signalRecordWorkflow(
+        ctx,
+        event,
+        INVOICE_COLLECTION_WORKFLOW,
+        invoiceCollectionId(invoiceId),
+        { invoiceId },
+        invoiceChanged,
+        reason,
+      )
+    }
+    case 'ticket.opened': {
+      const { ticketId } = event.payload as OutboxTopics['ticket.opened']
+      return startRecordWorkflow(ctx, event, TICKET_SLA_WORKFLOW, ticketSlaId(ticketId), { ticketId })
+    }
+    case 'ticket.changed': {
+      const { ticketId, reason } = event.payload as OutboxTopics['ticket.changed']
+      return signalRecordWorkflow(
+        ctx,
+        event,
+        TICKET_SLA_WORKFLOW,
+        ticketSlaId(ticketId),
+        { ticketId },
+        ticketChanged,
+        reason,
+      )
+    }
+    case 'contract.activated': {
+      const { contractId } = event.payload as OutboxTopics['contract.activated']
+      return startRecordWorkflow(ctx, event, CONTRACT_RENEWAL_WORKFLOW, contractRenewalId(contractId), {
+        contractId,
+      })
+    }
+    case 'contract.changed': {
+      const { contractId, reason } = event.payload as OutboxTopics['contract.changed']
+      return signalRecordWorkflow(
+        ctx,
+        event,
+        CONTRACT_RENEWAL_WORKFLOW,
+        contractRenewalId(contractId),
+        { contractId },
+        contractChanged,
+        reason,
+      )
     }
     default: {
       const unknown: never = event.topic

@@ -26,5 +26,19 @@ export interface OutboxTopics {
   }
   /** A lead converted into this account: its lifecycle workflow starts or hears of it. */
   'account.lead_converted': { accountId: string; leadId: string }
+  /** A deal, invoice, payment or ticket moved: the account's health is recomputed now. */
+  'account.changed': { accountId: string; reason: string }
+  /** An invoice was issued: its collection workflow starts. */
+  'invoice.issued': { invoiceId: string }
+  /** A payment, a void or a new due date: the collection workflow re-reads the invoice. */
+  'invoice.changed': { invoiceId: string; reason: string }
+  /** A ticket was opened: its SLA workflow starts. */
+  'ticket.opened': { ticketId: string }
+  /** A response, a status or priority change: the SLA workflow re-reads the ticket. */
+  'ticket.changed': { ticketId: string; reason: string }
+  /** A contract became active: its renewal workflow starts. */
+  'contract.activated': { contractId: string }
+  /** New dates, renewed or cancelled: the renewal workflow re-reads the contract. */
+  'contract.changed': { contractId: string; reason: string }
 }
 export type OutboxTopic = keyof OutboxTopics

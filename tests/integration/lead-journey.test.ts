@@ -254,9 +254,14 @@ describe('the lead journey through the API', () => {
       database.db.opportunity.findMany({ where: { accountId: ids.accountId } }),
       database.db.lead.findUniqueOrThrow({ where: { id: leadId } }),
     ])
-    expect(account).toMatchObject({ domain: 'acme-industries.in', name: 'Acme Industries', isActive: true })
+    expect(account).toMatchObject({
+      domain: 'acme-industries.in',
+      name: 'Acme Industries',
+      isActive: true,
+      primaryContactId: ids.contactId,
+    })
     expect(contacts).toMatchObject([
-      { id: ids.contactId, leadId, isPrimary: true, role: 'decision_maker', consentStatus: 'granted' },
+      { id: ids.contactId, leadId, roles: ['decision_maker'], consentStatus: 'granted' },
     ])
     expect(opportunities).toMatchObject([
       {

@@ -1,0 +1,6 @@
+import type { ActivityDeps } from './index.js'
+
+// STUB: replaced by the post-sales work.
+export function createSupportActivities(_deps: ActivityDeps) {
+  return {}
+}

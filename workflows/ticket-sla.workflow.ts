@@ -1,0 +1,4 @@
+import type { TicketSlaInput } from './post-sales.messages.js'
+
+// STUB: replaced by the post-sales work. Registered so the worker bundle already serves it.
+export async function ticketSla(_input: TicketSlaInput): Promise<void> {}
