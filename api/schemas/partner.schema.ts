@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { NO_NUL, Text, IsoTime } from './primitives.js'
+import { PageOf, PageQueryFields } from './page.schema.js'
 import { CaptureLeadBody } from './lead.schema.js'
 
 const NullableTime = Type.Union([IsoTime, Type.Null()])
@@ -148,7 +149,16 @@ export const PartnerDetail = Type.Object(
   { title: 'Partner' },
 )
 
-export const PartnerList = Type.Object({ items: Type.Array(PartnerSummary) }, { title: 'PartnerList' })
+export const PartnerList = PageOf(PartnerSummary, 'PartnerList')
+
+export const ListPartnersQuery = Type.Object(
+  {
+    isActive: Type.Optional(Type.Boolean()),
+    q: Type.Optional(Text(200, { description: 'Part of the partner id or name (case-insensitive).' })),
+    ...PageQueryFields,
+  },
+  { additionalProperties: false },
+)
 
 export const CreateKeyBody = Type.Object(
   { label: Type.Optional(Text(200)) },

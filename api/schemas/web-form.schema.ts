@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { NO_NUL, Text, Nullable, IsoTime } from './primitives.js'
+import { PageOf, PageQueryFields } from './page.schema.js'
 import { FORM_CAPTURE_FIELDS } from '../../connectors/web-form/form-fields.js'
 import { CLIENT_ID_PATTERN } from '../../connectors/web-form/delivery-key.js'
 import { CONTACT_CHANNELS } from '../../domain/lead/lead-capture.js'
@@ -132,7 +133,16 @@ export const FormDetail = Type.Object(
 )
 export type FormDetail = Static<typeof FormDetail>
 
-export const FormList = Type.Object({ items: Type.Array(FormDetail) }, { title: 'FormList' })
+export const FormList = PageOf(FormDetail, 'FormList')
+
+export const ListFormsQuery = Type.Object(
+  {
+    isActive: Type.Optional(Type.Boolean()),
+    q: Type.Optional(Text(200, { description: 'Part of the form id or name (case-insensitive).' })),
+    ...PageQueryFields,
+  },
+  { additionalProperties: false },
+)
 
 export const FormEmbed = Type.Object(
   {

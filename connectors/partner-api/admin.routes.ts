@@ -9,11 +9,14 @@ import {
   PartnerDetail,
   PartnerKeyParams,
   PartnerKeySummary,
+  ListPartnersQuery,
   PartnerList,
   PartnerParams,
   type PartnerSummary,
   PatchPartnerBody,
 } from '../../api/schemas/partner.schema.js'
+import { textContains } from '../../api/queries/filters.js'
+import { afterCursor, toPage } from '../../api/queries/keyset.js'
 import { problemResponses } from '../../api/schemas/problem.schema.js'
 import type { Partner, PartnerKey } from '../../generated/prisma/client.js'
 import { ConflictError, NotFoundError } from '../../platform/errors.js'
@@ -104,21 +107,34 @@ export async function partnerAdminRoutes(scope: FastifyInstance, ctx: ConnectorC
     {
       schema: {
         ...ADMIN,
-        summary: 'List partners',
+        summary: 'List partners, oldest first',
+        querystring: ListPartnersQuery,
         response: { 200: PartnerList, ...problemResponses },
       },
     },
-    async (): Promise<Static<typeof PartnerList>> => {
+    async (request): Promise<Static<typeof PartnerList>> => {
+      const { limit, cursor, isActive, q } = request.query
       const partners = await db.partner.findMany({
-        orderBy: { id: 'asc' },
+        where: {
+          AND: [
+            isActive === undefined ? {} : { isActive },
+            textContains(q, ['id', 'name']),
+            afterCursor(cursor, 'createdAt', 'asc', true) ?? {},
+          ],
+        },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        take: limit + 1,
         include: { _count: { select: { keys: { where: { revokedAt: null } } } } },
       })
-      return {
-        items: partners.map((p): Static<typeof PartnerSummary> => ({
+      return toPage(
+        partners,
+        limit,
+        (p) => p.createdAt,
+        (p): Static<typeof PartnerSummary> => ({
           ...partnerFields(p),
           activeKeys: p._count.keys,
-        })),
-      }
+        }),
+      )
     },
   )
 

@@ -1,6 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { ANONYMOUS_API } from '../../api/actor.js'
+import { textContains } from '../../api/queries/filters.js'
+import { afterCursor, toPage } from '../../api/queries/keyset.js'
 import { problemResponses } from '../../api/schemas/problem.schema.js'
 import {
   CreateFormBody,
@@ -8,6 +10,7 @@ import {
   FormEmbed,
   FormList,
   FormParams,
+  ListFormsQuery,
   PatchFormBody,
 } from '../../api/schemas/web-form.schema.js'
 import type { WebForm } from '../../generated/prisma/client.js'
@@ -98,9 +101,28 @@ export async function formAdminRoutes(scope: FastifyInstance, ctx: ConnectorCont
   app.get(
     '/v1/forms',
     {
-      schema: { ...ADMIN, summary: 'List web forms', response: { 200: FormList, ...problemResponses } },
+      schema: {
+        ...ADMIN,
+        summary: 'List web forms, oldest first',
+        querystring: ListFormsQuery,
+        response: { 200: FormList, ...problemResponses },
+      },
     },
-    async () => ({ items: (await db.webForm.findMany({ orderBy: { id: 'asc' } })).map(detail) }),
+    async (request) => {
+      const { limit, cursor, isActive, q } = request.query
+      const rows = await db.webForm.findMany({
+        where: {
+          AND: [
+            isActive === undefined ? {} : { isActive },
+            textContains(q, ['id', 'name']),
+            afterCursor(cursor, 'createdAt', 'asc', true) ?? {},
+          ],
+        },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        take: limit + 1,
+      })
+      return toPage(rows, limit, (f) => f.createdAt, detail)
+    },
   )
 
   app.get(

@@ -30,6 +30,22 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
 const later = (seconds: number) => new Date(now.getTime() + seconds * 1000)
 
 describe('partners admin API', () => {
+  it('pages the list with a cursor and filters it by text and activity', async () => {
+    for (const id of ['alpha', 'bravo', 'charlie'])
+      await app.inject({ method: 'POST', url: '/v1/partners', payload: { id, name: `Partner ${id}` } })
+    await app.inject({ method: 'PATCH', url: '/v1/partners/bravo', payload: { isActive: false } })
+    const ids = (res: { json: () => unknown }) =>
+      (res.json() as { items: { id: string }[] }).items.map((p) => p.id)
+    const first = await app.inject({ method: 'GET', url: '/v1/partners?limit=2' })
+    expect(ids(first)).toEqual(['alpha', 'bravo'])
+    const cursor = first.json<{ nextCursor: string }>().nextCursor
+    const second = await app.inject({ method: 'GET', url: `/v1/partners?limit=2&cursor=${cursor}` })
+    expect(ids(second)).toEqual(['charlie'])
+    expect(second.json()).toMatchObject({ nextCursor: null })
+    expect(ids(await app.inject({ method: 'GET', url: '/v1/partners?isActive=false' }))).toEqual(['bravo'])
+    expect(ids(await app.inject({ method: 'GET', url: '/v1/partners?q=CHAR' }))).toEqual(['charlie'])
+  })
+
   it('registers a partner with defaults and refuses a taken id or name (409)', async () => {
     const res = await app.inject({
       method: 'POST',

@@ -113,6 +113,27 @@ describe('forms admin API', () => {
     expectProblem(await app.inject({ method: 'GET', url: '/v1/forms/nope' }), 404, 'not_found')
   })
 
+  it('pages the list with a cursor and filters it by text and activity', async () => {
+    for (const id of ['alpha', 'bravo', 'charlie'])
+      await createForm(app, { id, name: `Form ${id}`, fieldMapping: { email: 'email' } })
+    await app.inject({ method: 'PATCH', url: '/v1/forms/bravo', payload: { isActive: false } })
+    const ids = (res: { json: () => unknown }) =>
+      (res.json() as { items: { id: string }[] }).items.map((f) => f.id)
+    const first = await app.inject({ method: 'GET', url: '/v1/forms?limit=2' })
+    expect(ids(first)).toEqual(['alpha', 'bravo'])
+    const cursor = first.json<{ nextCursor: string }>().nextCursor
+    const second = await app.inject({ method: 'GET', url: `/v1/forms?limit=2&cursor=${cursor}` })
+    expect(ids(second)).toEqual(['charlie'])
+    expect(second.json()).toMatchObject({ nextCursor: null })
+    expect(ids(await app.inject({ method: 'GET', url: '/v1/forms?isActive=false' }))).toEqual(['bravo'])
+    expect(ids(await app.inject({ method: 'GET', url: '/v1/forms?q=CHAR' }))).toEqual(['charlie'])
+    expectProblem(
+      await app.inject({ method: 'GET', url: '/v1/forms?cursor=not-ours' }),
+      400,
+      'malformed_request',
+    )
+  })
+
   it('edits a form; new wording without a version gets a new version', async () => {
     await createForm(app)
     const res = await app.inject({
