@@ -5,11 +5,7 @@ import {
   chooseAccountMatch,
 } from '../domain/account/account-match.rules.js'
 import { parseGstin } from '../domain/account/gstin.rules.js'
-import {
-  forecastCategory,
-  probabilityFor,
-  type OpportunityStage,
-} from '../domain/opportunity/pipeline.rules.js'
+import { forecastCategory, type OpportunityStage } from '../domain/opportunity/pipeline.rules.js'
 import {
   adjustOpenLeads,
   closeOpenTasks,
@@ -23,6 +19,7 @@ import { DomainRuleError, NotFoundError, type FieldError } from '../platform/err
 import type { ConversionRequest, ConversionResult } from '../workflows/lead-journey.messages.js'
 import { recordActivity } from '../ingestion/activity-log.js'
 import { insertOpportunity } from './opportunities.js'
+import { stageProbabilities } from './pipeline-settings.js'
 
 /*
  * Account-first conversion: a qualified lead becomes an Account (matched by domain, then
@@ -106,10 +103,16 @@ async function findAccount(tx: Tx | Db, lead: LeadRow, gstin: string | null) {
   return { keys, match: chooseAccountMatch({ byDomain, byGstin }) }
 }
 
-function opportunityFor(lead: LeadRow, request: ConversionRequest, accountName: string, today: string) {
+function opportunityFor(
+  lead: LeadRow,
+  request: ConversionRequest,
+  accountName: string,
+  today: string,
+  probabilityOf: (stage: OpportunityStage) => number,
+) {
   const o = request.opportunity
   const stage = (o.stage ?? 'qualification') as OpportunityStage
-  const probability = o.probability ?? probabilityFor(stage)
+  const probability = o.probability ?? probabilityOf(stage)
   return {
     name: o.name ?? `${accountName}: new business`,
     amount: o.amount,
@@ -167,7 +170,13 @@ export async function previewConversion(
       title: lead.title,
       roles: request.contactRole ? [request.contactRole] : [],
     },
-    opportunity: opportunityFor(lead, request, accountName, now.toISOString().slice(0, 10)),
+    opportunity: opportunityFor(
+      lead,
+      request,
+      accountName,
+      now.toISOString().slice(0, 10),
+      await stageProbabilities(db),
+    ),
   }
 }
 
@@ -269,7 +278,13 @@ export async function convertLead(db: Db, cmd: ConvertCommand): Promise<Conversi
     })
 
     const opportunityId = uuidv7()
-    const opp = opportunityFor(lead, cmd.request, accountName, cmd.at.slice(0, 10))
+    const opp = opportunityFor(
+      lead,
+      cmd.request,
+      accountName,
+      cmd.at.slice(0, 10),
+      await stageProbabilities(tx),
+    )
     await insertOpportunity(
       tx,
       { actor: { id: by } },

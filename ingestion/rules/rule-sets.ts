@@ -7,6 +7,10 @@ import {
 import { DEFAULT_JOURNEY_POLICY, parseJourneyPolicy } from '../../domain/journey/journey-policy.js'
 import type { Actor } from '../../domain/lead/lead-capture.js'
 import {
+  DEFAULT_PIPELINE_SETTINGS,
+  parsePipelineSettings,
+} from '../../domain/opportunity/pipeline-settings.rules.js'
+import {
   DEFAULT_SCORING_RULES,
   parseScoringRuleSet,
   ScoringRuleSetError,
@@ -20,21 +24,22 @@ import { DomainRuleError } from '../../platform/errors.js'
  * previous one retired, never edited in place, so every stored decision can name the
  * version it was made under. Scoring and assignment apply to the next capture (within the
  * rule cache's few seconds); a journey policy applies to journeys and nurture cycles that
- * start after it.
+ * start after it; pipeline settings (stage probabilities) to the next deal that enters a stage.
  */
-export const RULE_SET_KINDS = ['scoring', 'assignment', 'journey'] as const
+export const RULE_SET_KINDS = ['scoring', 'assignment', 'journey', 'pipeline'] as const
 export type RuleSetKind = (typeof RULE_SET_KINDS)[number]
 
 const DEFAULTS: Record<RuleSetKind, unknown> = {
   scoring: DEFAULT_SCORING_RULES,
   assignment: DEFAULT_ASSIGNMENT_RULES,
   journey: DEFAULT_JOURNEY_POLICY,
+  pipeline: DEFAULT_PIPELINE_SETTINGS,
 }
 
 /** The problems with a definition, as "path message" strings; none when it is valid. */
 function issuesOf(kind: RuleSetKind, definition: unknown): string[] {
-  if (kind === 'journey') {
-    const parsed = parseJourneyPolicy(definition)
+  if (kind === 'journey' || kind === 'pipeline') {
+    const parsed = kind === 'journey' ? parseJourneyPolicy(definition) : parsePipelineSettings(definition)
     return parsed.ok ? [] : parsed.issues
   }
   try {

@@ -1,6 +1,117 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { createContact, deactivateContact, makePrimaryContact, updateContact } from '../../../crm/contacts.js'
+import { writeContext } from '../../actor.js'
+import { getContact, listContacts, toContact } from '../../queries/contact.queries.js'
+import {
+  Contact,
+  ContactPage,
+  ContactParams,
+  CreateContactBody,
+  ListContactsQuery,
+  PatchContactBody,
+} from '../../schemas/contact.schema.js'
+import { problemResponses } from '../../schemas/problem.schema.js'
 
-// STUB: replaced by the CRM core work.
-const routes: FastifyPluginAsyncTypebox = async () => {}
+/** The people at an account: roles, the one primary contact, consent carried over from the lead. */
+const contacts: FastifyPluginAsyncTypebox = async (app) => {
+  const db = app.services.db
 
-export default routes
+  app.post(
+    '',
+    {
+      schema: {
+        tags: ['contacts'],
+        summary: 'Add a contact to an account',
+        description:
+          'The account must exist and be active (else 422 at /body/accountId). The email is stored in lower case, ' +
+          'the phone as E.164. The first contact of an account without a primary contact becomes primary. ' +
+          'Consent starts unknown: a contact added by hand has given none we know of.',
+        body: CreateContactBody,
+        response: { 201: Contact, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const contact = await createContact(db, writeContext(request), request.body)
+      return reply.code(201).header('location', `/v1/contacts/${contact.id}`).send(toContact(contact))
+    },
+  )
+
+  app.get(
+    '',
+    {
+      schema: {
+        tags: ['contacts'],
+        summary: 'List contacts, newest first',
+        description:
+          'Active contacts unless isActive=false; filters combine with AND. Sorted by creation time (newest ' +
+          "first), then id; pages continue with `cursor` = the previous page's `nextCursor`.",
+        querystring: ListContactsQuery,
+        response: { 200: ContactPage, ...problemResponses },
+      },
+    },
+    async (request) => listContacts(db, request.query),
+  )
+
+  app.get(
+    '/:id',
+    {
+      schema: {
+        tags: ['contacts'],
+        summary: 'Get a contact',
+        params: ContactParams,
+        response: { 200: Contact, ...problemResponses },
+      },
+    },
+    async (request) => getContact(db, request.params.id),
+  )
+
+  app.patch(
+    '/:id',
+    {
+      schema: {
+        tags: ['contacts'],
+        summary: 'Edit a contact',
+        description: 'Each changed field is recorded in the audit trail with its value before and after.',
+        params: ContactParams,
+        body: PatchContactBody,
+        response: { 200: Contact, ...problemResponses },
+      },
+    },
+    async (request) =>
+      toContact(await updateContact(db, writeContext(request), request.params.id, request.body)),
+  )
+
+  app.post(
+    '/:id/make-primary',
+    {
+      schema: {
+        tags: ['contacts'],
+        summary: "Make a contact its account's primary contact",
+        description:
+          'Replaces the previous primary contact in the same transaction: an account has at most one. The ' +
+          'contact and its account must be active (else 422).',
+        params: ContactParams,
+        response: { 200: Contact, ...problemResponses },
+      },
+    },
+    async (request) => toContact(await makePrimaryContact(db, writeContext(request), request.params.id)),
+  )
+
+  app.post(
+    '/:id/deactivate',
+    {
+      schema: {
+        tags: ['contacts'],
+        summary: 'Deactivate a contact',
+        description:
+          'Kept for history, hidden from default lists. A primary contact stops being primary (the account has ' +
+          'none until another is made primary). 409 when inactive already.',
+        params: ContactParams,
+        response: { 200: Contact, ...problemResponses },
+      },
+    },
+    async (request) => toContact(await deactivateContact(db, writeContext(request), request.params.id)),
+  )
+}
+
+export default contacts

@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { activateRuleSet, readActiveRuleSet, RULE_SET_KINDS } from '../../../ingestion/rules/rule-sets.js'
 import { problemResponses } from '../../schemas/problem.schema.js'
-import { ANONYMOUS_API } from '../../actor.js'
 
 const KindParams = Type.Object({ kind: Type.Enum([...RULE_SET_KINDS]) })
 const RuleSet = Type.Object(
@@ -24,7 +23,7 @@ const ruleSets: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['rules'],
-        summary: 'The active rule set of a kind (scoring, assignment, journey)',
+        summary: 'The active rule set of a kind (scoring, assignment, journey, pipeline)',
         params: KindParams,
         response: { 200: RuleSet, ...problemResponses },
       },
@@ -55,7 +54,7 @@ const ruleSets: FastifyPluginAsyncTypebox = async (app) => {
         app.services.db,
         request.params.kind,
         request.body.definition,
-        ANONYMOUS_API,
+        request.actor,
       )
       app.services.rules.invalidate()
       return reply.code(201).send(saved)

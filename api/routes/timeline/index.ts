@@ -1,6 +1,48 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { TimelineSubjectKind } from '../../../crm/timeline.js'
+import { timelinePage } from '../../queries/activity.queries.js'
+import { ActivityPage, TimelineParams, TimelineQuery } from '../../schemas/activity.schema.js'
+import { problemResponses } from '../../schemas/problem.schema.js'
 
-// STUB: replaced by the CRM core work.
-const routes: FastifyPluginAsyncTypebox = async () => {}
+const SUBJECTS: { kind: TimelineSubjectKind; path: string; includes: string }[] = [
+  { kind: 'lead', path: 'leads', includes: 'its own entries and those of the leads merged into it' },
+  {
+    kind: 'account',
+    path: 'accounts',
+    includes:
+      "its own entries, its contacts', its opportunities', and those of the leads its contacts came from",
+  },
+  {
+    kind: 'contact',
+    path: 'contacts',
+    includes: 'its own entries and those of the lead it was converted from',
+  },
+  {
+    kind: 'opportunity',
+    path: 'opportunities',
+    includes: 'its own entries (stage changes, logged activities)',
+  },
+  { kind: 'task', path: 'tasks', includes: 'its own entries' },
+]
 
-export default routes
+/** One timeline endpoint per record, newest first. Mounted at /v1. */
+const timeline: FastifyPluginAsyncTypebox = async (app) => {
+  for (const s of SUBJECTS)
+    app.get(
+      `/${s.path}/:id/timeline`,
+      {
+        schema: {
+          tags: ['timeline'],
+          summary: `The timeline of a ${s.kind}`,
+          description: `Newest first: ${s.includes}. Filter with kind; continue with the previous page's nextCursor.`,
+          params: TimelineParams,
+          querystring: TimelineQuery,
+          response: { 200: ActivityPage, ...problemResponses },
+        },
+      },
+      async (request) =>
+        timelinePage(app.services.db, { kind: s.kind, id: request.params.id }, request.query),
+    )
+}
+
+export default timeline

@@ -12,6 +12,17 @@ import {
   type OpportunityDraftInput,
   type OpportunityStage,
 } from '../../../domain/opportunity/pipeline.rules.js'
+import {
+  forecastCategoryClauses,
+  meetsClause,
+  quarterEnd,
+} from '../../../domain/opportunity/forecast-scope.rules.js'
+import {
+  closeDeal,
+  editRefusal,
+  stageMove,
+  type DealState,
+} from '../../../domain/opportunity/deal-transitions.rules.js'
 
 describe('stages', () => {
   it('are the six pipeline stages in order', () => {
@@ -364,5 +375,132 @@ describe('validateOpportunityDraft', () => {
         TODAY,
       ).map((e) => e.pointer),
     ).toEqual(['/name', '/amount', '/currency', '/stage', '/probability', '/closeDate'])
+  })
+})
+
+describe('forecastCategoryClauses (the categories as ranges, for filtering in the database)', () => {
+  const categories: ForecastCategory[] = ['pipeline', 'best_case', 'commit', 'closed', 'omitted']
+  const closeDates = [
+    '2026-03-31',
+    '2026-04-01',
+    '2026-05-09',
+    '2026-05-10',
+    '2026-05-11',
+    '2026-06-30',
+    '2026-07-01',
+    '2027-01-15',
+  ]
+  const probabilities = [0, 10, 49, 50, 74, 75, 90, 100]
+
+  it.each(['2026-05-10', '2026-04-01', '2026-06-30', '2026-12-31'])(
+    'puts every deal in exactly the category forecastCategory gives it (today %s)',
+    (today) => {
+      for (const stage of OPPORTUNITY_STAGES)
+        for (const probability of probabilities)
+          for (const closeDate of closeDates) {
+            const deal = { stage, probability, closeDate }
+            const matching = categories.filter((c) =>
+              forecastCategoryClauses(c, today).some((clause) => meetsClause(deal, clause)),
+            )
+            expect(matching, JSON.stringify(deal)).toEqual([forecastCategory({ ...deal, today })])
+          }
+    },
+  )
+
+  it.each([
+    ['2026-01-01', '2026-03-31'],
+    ['2026-05-10', '2026-06-30'],
+    ['2026-09-30', '2026-09-30'],
+    ['2028-11-02', '2028-12-31'],
+    ['2028-02-29', '2028-03-31'],
+  ])('the quarter of %s ends on %s', (today, end) => {
+    expect(quarterEnd(today)).toBe(end)
+  })
+
+  it('refuses a today that is not a date', () => {
+    expect(() => forecastCategoryClauses('commit', '2026-02-30')).toThrow(RangeError)
+  })
+})
+
+describe('stageMove', () => {
+  const deal = (stage: OpportunityStage, probability = 10): DealState => ({
+    stage,
+    probability,
+    wonReason: null,
+    lostReason: null,
+    lostToCompetitor: null,
+  })
+  const defaults = (stage: OpportunityStage) => ({ ...DEFAULT_STAGE_PROBABILITIES, proposal: 40 })[stage]
+
+  it("moves an open deal to another open stage, with the given probability or the stage's default", () => {
+    expect(stageMove(deal('qualification'), { stage: 'proposal' }, defaults)).toEqual({
+      action: 'move',
+      probability: 40,
+    })
+    expect(stageMove(deal('proposal', 40), { stage: 'qualification', probability: 5 }, defaults)).toEqual({
+      action: 'move',
+      probability: 5,
+    })
+  })
+
+  it('changes nothing when asked for the current stage (a retry), but refuses a new probability that way', () => {
+    expect(stageMove(deal('proposal', 40), { stage: 'proposal' }, defaults)).toEqual({ action: 'none' })
+    expect(stageMove(deal('proposal', 40), { stage: 'proposal', probability: 40 }, defaults)).toEqual({
+      action: 'none',
+    })
+    expect(stageMove(deal('proposal', 40), { stage: 'proposal', probability: 60 }, defaults)).toMatchObject({
+      refused: 'invalid',
+      pointer: '/stage',
+    })
+  })
+
+  it('refuses closed deals (conflict) and closed or unknown targets (invalid)', () => {
+    expect(stageMove(deal('closed_won', 100), { stage: 'proposal' }, defaults)).toMatchObject({
+      refused: 'conflict',
+    })
+    for (const stage of ['closed_won', 'closed_lost', 'won'])
+      expect(stageMove(deal('proposal'), { stage }, defaults)).toMatchObject({ refused: 'invalid' })
+  })
+})
+
+describe('closeDeal', () => {
+  const closed = (stage: OpportunityStage, extra: Partial<DealState> = {}): DealState => ({
+    stage,
+    probability: stage === 'closed_won' ? 100 : 0,
+    wonReason: null,
+    lostReason: null,
+    lostToCompetitor: null,
+    ...extra,
+  })
+
+  it('closes any open deal either way', () => {
+    for (const stage of ['qualification', 'negotiation'] as const)
+      for (const outcome of ['won', 'lost'] as const)
+        expect(closeDeal(closed(stage), { outcome, reason: 'r' })).toEqual({ action: 'close' })
+  })
+
+  it('treats the same request on a deal closed that way as a retry', () => {
+    expect(closeDeal(closed('closed_won', { wonReason: 'Fit' }), { outcome: 'won', reason: 'Fit' })).toEqual({
+      action: 'none',
+    })
+    const lost = closed('closed_lost', { lostReason: 'Price', lostToCompetitor: 'Globex' })
+    expect(closeDeal(lost, { outcome: 'lost', reason: 'Price', competitor: 'Globex' })).toEqual({
+      action: 'none',
+    })
+  })
+
+  it('refuses the opposite outcome and another reason or competitor as conflicts', () => {
+    const won = closed('closed_won', { wonReason: 'Fit' })
+    expect(closeDeal(won, { outcome: 'lost', reason: 'Fit' })).toMatchObject({ refused: 'conflict' })
+    expect(closeDeal(won, { outcome: 'won', reason: 'Price' })).toMatchObject({ refused: 'conflict' })
+    const lost = closed('closed_lost', { lostReason: 'Price', lostToCompetitor: 'Globex' })
+    expect(closeDeal(lost, { outcome: 'lost', reason: 'Price' })).toMatchObject({ refused: 'conflict' })
+    expect(closeDeal(lost, { outcome: 'won', reason: 'Price' })).toMatchObject({ refused: 'conflict' })
+  })
+
+  it('makes closed deals read-only for updates', () => {
+    expect(editRefusal('negotiation')).toBeNull()
+    expect(editRefusal('closed_won')).toMatchObject({ refused: 'conflict' })
+    expect(editRefusal('closed_lost')).toMatchObject({ refused: 'conflict' })
   })
 })

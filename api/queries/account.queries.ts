@@ -1,0 +1,125 @@
+import type { AccountRow } from '../../crm/accounts.js'
+import type { HealthFactor } from '../../domain/account/health.rules.js'
+import type { Prisma } from '../../generated/prisma/client.js'
+import type { Db } from '../../platform/database/prisma.js'
+import { NotFoundError } from '../../platform/errors.js'
+import type { HistoryQuery, ListAccountsQuery } from '../schemas/account.schema.js'
+import { cursorError, decodeCursor } from './cursor.js'
+import { textContains } from './filters.js'
+import { afterCursor, toPage } from './keyset.js'
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null)
+
+export function toAccount(a: AccountRow) {
+  return {
+    id: a.id,
+    name: a.name,
+    type: a.type,
+    industry: a.industry,
+    companySize: a.companySize,
+    annualRevenue: a.annualRevenue === null ? null : Number(a.annualRevenue),
+    currency: a.currency,
+    domain: a.domain,
+    gstin: a.gstin,
+    addressLine1: a.addressLine1,
+    addressLine2: a.addressLine2,
+    city: a.city,
+    state: a.state,
+    postalCode: a.postalCode,
+    country: a.country,
+    stateCode: a.stateCode,
+    ownerId: a.ownerId,
+    primaryContactId: a.primaryContactId,
+    lifecycleStage: a.lifecycleStage,
+    lifecycleChangedAt: a.lifecycleChangedAt.toISOString(),
+    healthScore: a.healthScore,
+    healthFactors: Array.isArray(a.healthFactors) ? (a.healthFactors as unknown as HealthFactor[]) : [],
+    healthUpdatedAt: iso(a.healthUpdatedAt),
+    isActive: a.isActive,
+    deactivatedAt: iso(a.deactivatedAt),
+    deactivationReason: a.deactivationReason,
+    createdAt: a.createdAt.toISOString(),
+    updatedAt: a.updatedAt.toISOString(),
+    createdBy: a.createdBy,
+    updatedBy: a.updatedBy,
+  }
+}
+
+/** Accounts by name (then id), keyset-paginated; active ones unless isActive=false. */
+export async function listAccounts(db: Db, q: ListAccountsQuery) {
+  const healthScore = {
+    ...(q.healthBelow !== undefined ? { lt: q.healthBelow } : {}),
+    ...(q.healthAtLeast !== undefined ? { gte: q.healthAtLeast } : {}),
+  }
+  const where: Prisma.AccountWhereInput = {
+    AND: [
+      {
+        isActive: q.isActive,
+        ...(q.ownerId ? { ownerId: q.ownerId } : {}),
+        ...(q.type ? { type: q.type } : {}),
+        ...(q.lifecycleStage ? { lifecycleStage: q.lifecycleStage } : {}),
+        ...(q.industry ? { industry: { equals: q.industry, mode: 'insensitive' } } : {}),
+        ...(Object.keys(healthScore).length ? { healthScore } : {}),
+      },
+      textContains(q.q, ['name']),
+      afterCursor(q.cursor, 'name', 'asc') ?? {},
+    ],
+  }
+  const rows = await db.account.findMany({
+    where,
+    orderBy: [{ name: 'asc' }, { id: 'asc' }],
+    take: q.limit + 1,
+  })
+  return toPage(rows, q.limit, (a) => a.name, toAccount)
+}
+
+/** One account with its primary contact and how many contacts and open deals it has. */
+export async function getAccount(db: Db, id: string) {
+  const account = await db.account.findUnique({ where: { id } })
+  if (!account) throw new NotFoundError('account', id)
+  const [primary, contacts, openOpportunities] = await Promise.all([
+    account.primaryContactId
+      ? db.contact.findUnique({
+          where: { id: account.primaryContactId },
+          select: { id: true, firstName: true, lastName: true, email: true, phone: true, title: true },
+        })
+      : null,
+    db.contact.count({ where: { accountId: id, isActive: true } }),
+    db.opportunity.count({ where: { accountId: id, stage: { notIn: ['closed_won', 'closed_lost'] } } }),
+  ])
+  return { ...toAccount(account), primaryContact: primary, counts: { contacts, openOpportunities } }
+}
+
+/*
+ * An account's audit trail, newest first, keyset on (at, id) descending. Audit ids are a
+ * bigint sequence, so "after the cursor" is written here (afterCursor compares ids as text).
+ */
+export async function listAccountHistory(db: Db, id: string, q: HistoryQuery) {
+  const exists = await db.account.findUnique({ where: { id }, select: { id: true } })
+  if (!exists) throw new NotFoundError('account', id)
+  const where: Prisma.AuditEventWhereInput = { entity: 'account', entityId: id }
+  if (q.cursor) {
+    const c = decodeCursor(q.cursor)
+    const at = new Date(String(c.v))
+    if (!/^[0-9]{1,19}$/.test(c.id) || Number.isNaN(at.getTime())) throw cursorError()
+    where.OR = [{ at: { lt: at } }, { at, id: { lt: BigInt(c.id) } }]
+  }
+  const rows = await db.auditEvent.findMany({
+    where,
+    orderBy: [{ at: 'desc' }, { id: 'desc' }],
+    take: q.limit + 1,
+  })
+  return toPage(
+    rows.map((e) => ({ ...e, id: e.id.toString() })),
+    q.limit,
+    (e) => e.at,
+    (e) => ({
+      id: e.id,
+      action: e.action,
+      actorId: e.actorId,
+      requestId: e.requestId,
+      changes: e.changes as Record<string, { from: unknown; to: unknown }>,
+      at: e.at.toISOString(),
+    }),
+  )
+}
