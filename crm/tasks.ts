@@ -4,6 +4,7 @@ import { enqueue } from '../ingestion/outbox/outbox.repository.js'
 import type { Db, Tx } from '../platform/database/prisma.js'
 import { ConflictError, NotFoundError } from '../platform/errors.js'
 import { recordActivity } from '../ingestion/activity-log.js'
+import { fieldChanges, recordAudit } from '../platform/audit.js'
 
 /*
  * SDR tasks. A journey opens them (idempotently, keyed by journey, kind, cycle and
@@ -41,12 +42,22 @@ const TITLES: Record<OpenJourneyTask['kind'] | 'escalation', string> = {
 export interface NewTask {
   kind: string
   title: string
-  leadId: string
+  /** The lead the task is about; null for tasks about an account's contract, ticket or invoice. */
+  leadId: string | null
+  accountId?: string | null
+  contactId?: string | null
+  opportunityId?: string | null
+  ticketId?: string | null
+  invoiceId?: string | null
+  contractId?: string | null
+  /** low, normal (the default) or high. */
+  priority?: string
+  description?: string | null
   /** The lead's owner; none: the task waits in `queue`. */
   assigneeId: string | null
   queue: string | null
   dueAt: Date
-  /** The journey that hears when the task is completed. */
+  /** The workflow that opened the task (a lead journey hears when it is completed). */
   workflowId: string
   dedupeKey: string
   actorId: string
@@ -54,32 +65,43 @@ export interface NewTask {
 
 /**
  * Opens a task once per dedupe key: a retried journey step or a redelivered callback gets
- * the task it opened already (the unique key decides, not a read before the insert).
+ * the task it opened already (the unique key decides, not a read before the insert). Runs
+ * in the caller's transaction, so the task, its audit row and whatever opened it commit
+ * together.
  */
-export async function openTaskOnce(db: Db | Tx, t: NewTask): Promise<TaskRow> {
+export async function openTaskOnce(tx: Tx, t: NewTask): Promise<TaskRow> {
   const { actorId, ...task } = t
-  await db.task.createMany({
-    data: [{ id: uuidv7(), ...task, createdBy: actorId, updatedBy: actorId }],
+  const id = uuidv7()
+  const { count } = await tx.task.createMany({
+    data: [{ id, ...task, createdBy: actorId, updatedBy: actorId }],
     skipDuplicates: true,
   })
-  return db.task.findUniqueOrThrow({ where: { dedupeKey: t.dedupeKey } })
+  if (count === 1)
+    await recordAudit(
+      tx,
+      { actor: { id: actorId } },
+      { entity: 'task', entityId: id, action: 'create', changes: fieldChanges(null, task) },
+    )
+  return tx.task.findUniqueOrThrow({ where: { dedupeKey: t.dedupeKey } })
 }
 
 /** Opens the owner's task for a journey step, or returns the one that step opened already. */
 export async function openJourneyTask(db: Db, t: OpenJourneyTask): Promise<TaskRow> {
   const lead = await db.lead.findUnique({ where: { id: t.leadId }, select: { ownerId: true, queue: true } })
   if (!lead) throw new NotFoundError('lead', t.leadId)
-  return openTaskOnce(db, {
-    kind: t.kind,
-    title: TITLES[t.kind],
-    leadId: t.leadId,
-    assigneeId: lead.ownerId,
-    queue: lead.ownerId ? null : (lead.queue ?? 'unassigned'),
-    dueAt: new Date(t.dueAt),
-    workflowId: t.workflowId,
-    dedupeKey: `${t.workflowId}/${t.kind}/${t.cycle}/${t.attempt}`,
-    actorId: 'system:journey',
-  })
+  return db.$transaction((tx) =>
+    openTaskOnce(tx, {
+      kind: t.kind,
+      title: TITLES[t.kind],
+      leadId: t.leadId,
+      assigneeId: lead.ownerId,
+      queue: lead.ownerId ? null : (lead.queue ?? 'unassigned'),
+      dueAt: new Date(t.dueAt),
+      workflowId: t.workflowId,
+      dedupeKey: `${t.workflowId}/${t.kind}/${t.cycle}/${t.attempt}`,
+      actorId: 'system:journey',
+    }),
+  )
 }
 
 export interface EscalationResult {
@@ -127,9 +149,30 @@ export async function escalateTask(db: Db, taskId: string, dueAt: string): Promi
         updatedBy: 'system:journey',
       },
     })
-    await tx.task.update({
+    const escalated = await tx.task.update({
       where: { id: task.id },
       data: { escalatedAt: new Date(), escalatedToId: managerId, updatedBy: 'system:journey' },
+    })
+    const journey = { actor: { id: 'system:journey' } }
+    await recordAudit(tx, journey, {
+      entity: 'task',
+      entityId: escalation.id,
+      action: 'create',
+      changes: fieldChanges(null, {
+        kind: escalation.kind,
+        title: escalation.title,
+        leadId: escalation.leadId,
+        assigneeId: escalation.assigneeId,
+        queue: escalation.queue,
+        dueAt: escalation.dueAt,
+        parentTaskId: escalation.parentTaskId,
+      }),
+    })
+    await recordAudit(tx, journey, {
+      entity: 'task',
+      entityId: task.id,
+      action: 'escalate',
+      changes: fieldChanges(task, { escalatedAt: escalated.escalatedAt, escalatedToId: managerId }),
     })
     await recordActivity(tx, {
       kind: 'task_escalated',
@@ -152,9 +195,10 @@ export interface CompleteTask {
 }
 
 /**
- * Completes a task: the outcome goes on the lead's timeline, a reached lead is marked
- * contacted, and the journey hears of it through the outbox, in the same transaction.
- * Completing again with the same outcome answers the same; a different outcome conflicts.
+ * Completes a task: the outcome goes on the lead's timeline and in the audit trail, a
+ * reached lead is marked contacted, and the journey hears of it through the outbox, all in
+ * one transaction. Completing again with the same outcome answers the same (and records
+ * nothing); a different outcome conflicts.
  */
 export async function completeTask(
   db: Db,
@@ -183,6 +227,22 @@ export async function completeTask(
         updatedBy: actor.id,
       },
     })
+    await recordAudit(
+      tx,
+      { actor, requestId },
+      {
+        entity: 'task',
+        entityId: taskId,
+        action: 'complete',
+        changes: fieldChanges(task, {
+          status: done.status,
+          outcome: done.outcome,
+          note: done.note,
+          completedAt: done.completedAt,
+          completedBy: done.completedBy,
+        }),
+      },
+    )
     await recordActivity(tx, {
       kind: 'task_completed',
       direction: 'internal',

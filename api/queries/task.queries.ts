@@ -1,23 +1,36 @@
-import type { Static } from 'typebox'
 import type { TaskRow } from '../../crm/tasks.js'
+import { localDate, startOfLocalDay } from '../../domain/reports/local-day.rules.js'
+import { addDays } from '../../domain/reports/period.rules.js'
 import type { Prisma } from '../../generated/prisma/client.js'
 import type { Db } from '../../platform/database/prisma.js'
+import { NotFoundError } from '../../platform/errors.js'
 import type { ListTasksQuery } from '../schemas/task.schema.js'
-import { decodeCursor, encodeCursor } from './cursor.js'
+import { afterCursor, toPage } from './keyset.js'
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
 export function toTask(t: TaskRow, now: Date) {
+  const open = t.status === 'open'
   return {
     id: t.id,
     kind: t.kind,
     title: t.title,
+    description: t.description,
     status: t.status as 'open' | 'done',
+    priority: t.priority,
     leadId: t.leadId,
+    accountId: t.accountId,
+    contactId: t.contactId,
+    opportunityId: t.opportunityId,
+    ticketId: t.ticketId,
+    invoiceId: t.invoiceId,
+    contractId: t.contractId,
     assigneeId: t.assigneeId,
     queue: t.queue,
     dueAt: t.dueAt.toISOString(),
-    overdue: t.status === 'open' && t.dueAt < now,
+    overdue: open && t.dueAt < now,
+    snoozedUntil: iso(t.snoozedUntil),
+    snoozed: open && t.snoozedUntil !== null && t.snoozedUntil > now,
     escalatedAt: iso(t.escalatedAt),
     escalatedToId: t.escalatedToId,
     parentTaskId: t.parentTaskId,
@@ -27,32 +40,67 @@ export function toTask(t: TaskRow, now: Date) {
     outcome: t.outcome,
     note: t.note,
     createdAt: t.createdAt.toISOString(),
+    createdBy: t.createdBy,
+    updatedAt: t.updatedAt.toISOString(),
   }
 }
 
-/** An SDR's inbox: tasks by due time (soonest first), keyset-paginated. */
-export async function listTasks(db: Db, q: Static<typeof ListTasksQuery>, now = new Date()) {
+/** The inbox's filters once `me` and the time zone are resolved by the route. */
+export type TaskFilters = Omit<ListTasksQuery, 'assigneeId' | 'tz'> & {
+  assigneeId?: string | undefined
+  timeZone: string
+}
+
+/** Where the due filter puts a task, as a condition on due_at (and status, for overdue). */
+function dueCondition(due: TaskFilters['due'], timeZone: string, now: Date): Prisma.TaskWhereInput {
+  if (!due) return {}
+  if (due === 'overdue') return { status: 'open', dueAt: { lt: now } }
+  const today = localDate(now, timeZone)
+  const tomorrow = startOfLocalDay(addDays(today, 1), timeZone)
+  if (due === 'upcoming') return { dueAt: { gte: tomorrow } }
+  return { dueAt: { gte: startOfLocalDay(today, timeZone), lt: tomorrow } }
+}
+
+/**
+ * An inbox: tasks by due time (soonest first, then id), keyset-paginated. An open task
+ * snoozed until later is left out unless asked for. Served by the (assignee, status,
+ * due_at) and (status, due_at) indexes.
+ */
+export async function listTasks(db: Db, q: TaskFilters, now = new Date()) {
   const where: Prisma.TaskWhereInput = {
     ...(q.assigneeId ? { assigneeId: q.assigneeId } : {}),
-    ...(q.leadId ? { leadId: q.leadId } : {}),
+    ...(q.queue ? { queue: q.queue } : {}),
     ...(q.status ? { status: q.status } : {}),
-    ...(q.overdue ? { status: 'open', dueAt: { lt: now } } : {}),
-  }
-  if (q.cursor) {
-    const c = decodeCursor(q.cursor)
-    const at = new Date(String(c.v))
-    where.OR = [{ dueAt: { gt: at } }, { dueAt: at, id: { gt: c.id } }]
+    ...(q.kind ? { kind: q.kind } : {}),
+    ...(q.priority ? { priority: q.priority } : {}),
+    ...(q.leadId ? { leadId: q.leadId } : {}),
+    ...(q.accountId ? { accountId: q.accountId } : {}),
+    ...(q.opportunityId ? { opportunityId: q.opportunityId } : {}),
+    AND: [
+      dueCondition(q.due, q.timeZone, now),
+      // Spelled out rather than NOT(open AND snoozed_until > now): with snoozed_until NULL that
+      // NOT is NULL in SQL, which would hide every task never snoozed.
+      q.includeSnoozed
+        ? {}
+        : { OR: [{ status: { not: 'open' } }, { snoozedUntil: null }, { snoozedUntil: { lte: now } }] },
+      (afterCursor(q.cursor, 'dueAt', 'asc', true) ?? {}) as Prisma.TaskWhereInput,
+    ],
   }
   const rows = await db.task.findMany({
     where,
     orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
     take: q.limit + 1,
   })
-  const page = rows.slice(0, q.limit)
-  const last = page[page.length - 1]
-  return {
-    items: page.map((t) => toTask(t, now)),
-    nextCursor:
-      rows.length > q.limit && last ? encodeCursor({ v: last.dueAt.toISOString(), id: last.id }) : null,
-  }
+  return toPage(
+    rows,
+    q.limit,
+    (t) => t.dueAt,
+    (t) => toTask(t, now),
+  )
+}
+
+export async function getTask(db: Db, id: string, now = new Date()) {
+  const task = await db.task.findUnique({ where: { id } })
+  if (!task) throw new NotFoundError('task', id)
+  return toTask(task, now)
 }
