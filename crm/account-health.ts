@@ -27,9 +27,22 @@ export async function refreshAccountHealth(
 ): Promise<AccountHealthResult> {
   const account = await db.account.findUnique({ where: { id: accountId } })
   if (!account) throw new NotFoundError('account', accountId)
+  // Invoices are due by calendar date: one is overdue from the day after its due date.
+  const today = now.toISOString().slice(0, 10)
   // The account's timeline: its own entries and those of its contacts, their leads and its deals.
   const [facts] = await db.$queryRaw<
-    { last: Date | null; d30: bigint; d90: bigint; open: bigint; won: bigint; lost: bigint; won365: bigint }[]
+    {
+      last: Date | null
+      d30: bigint
+      d90: bigint
+      open: bigint
+      won: bigint
+      lost: bigint
+      won365: bigint
+      overdue: bigint
+      tickets: bigint
+      breached: bigint
+    }[]
   >`
     WITH scope AS (
       SELECT a.id FROM activity a
@@ -45,11 +58,17 @@ export async function refreshAccountHealth(
            (SELECT count(*) FROM opportunity WHERE account_id = ${accountId}::uuid AND stage = 'closed_won') AS won,
            (SELECT count(*) FROM opportunity WHERE account_id = ${accountId}::uuid AND stage = 'closed_lost') AS lost,
            (SELECT count(*) FROM opportunity WHERE account_id = ${accountId}::uuid AND stage = 'closed_won'
-              AND coalesce(won_at, updated_at) > ${new Date(now.getTime() - 365 * DAY)}) AS won365`
+              AND coalesce(won_at, updated_at) > ${new Date(now.getTime() - 365 * DAY)}) AS won365,
+           (SELECT count(*) FROM invoice WHERE account_id = ${accountId}::uuid
+              AND status IN ('issued','partially_paid') AND due_date < ${today}::date) AS overdue,
+           (SELECT count(*) FROM ticket WHERE account_id = ${accountId}::uuid
+              AND status IN ('new','open','pending')) AS tickets,
+           (SELECT count(*) FROM ticket WHERE account_id = ${accountId}::uuid
+              AND (first_response_breached_at IS NOT NULL OR resolution_breached_at IS NOT NULL)) AS breached`
   const f = facts!
   const daysSinceLastActivity = f.last ? Math.floor((now.getTime() - f.last.getTime()) / DAY) : null
   const health = accountHealth({
-    today: now.toISOString().slice(0, 10),
+    today,
     daysSinceLastActivity,
     activitiesLast30Days: Number(f.d30),
     activitiesLast90Days: Number(f.d90),
@@ -57,10 +76,11 @@ export async function refreshAccountHealth(
     wonOpportunities: Number(f.won),
     lostOpportunities: Number(f.lost),
     wonLast365Days: Number(f.won365),
-    // Invoices and tickets arrive with the post-sales module; until then they weigh nothing.
-    overdueInvoices: 0,
-    openTickets: 0,
-    breachedTickets: 0,
+    // Customer success: unpaid invoices past their due date (issued or partly paid), tickets
+    // still being worked (new, open, pending) and tickets that ever missed an SLA deadline.
+    overdueInvoices: Number(f.overdue),
+    openTickets: Number(f.tickets),
+    breachedTickets: Number(f.breached),
   })
   const next = nextLifecycleStage(account.lifecycleStage as LifecycleStage, {
     openOpportunities: Number(f.open),

@@ -183,6 +183,44 @@ export const ConfigSchema = Type.Object({
     description: 'From name of journey emails when the lead has no owner to sign them.',
   }),
 
+  SELLER_NAME: Type.String({
+    default: 'Leadwire Demo Seller',
+    minLength: 1,
+    maxLength: 200,
+    description: 'Legal name of the seller, printed on every invoice.',
+  }),
+  SELLER_GSTIN: Type.Optional(
+    Type.String({
+      pattern: '^[0-9]{2}[A-Z0-9]{13}$',
+      description:
+        "The seller's GSTIN (checksum checked when an invoice is issued). Unset: the seller is not registered for GST and its invoices carry no GST (a bill of supply).",
+    }),
+  ),
+  SELLER_STATE_CODE: Type.String({
+    default: '27',
+    pattern: '^[0-9]{2}$',
+    description:
+      "GST state code of the seller ('27' Maharashtra): decides CGST+SGST or IGST. A set SELLER_GSTIN's own state code wins.",
+  }),
+  SELLER_ADDRESS: Type.String({
+    default: 'Mumbai, Maharashtra, India',
+    minLength: 1,
+    maxLength: 500,
+    description: 'Address of the seller as printed on invoices (one line; commas separate the parts).',
+  }),
+  INVOICE_SERIES: Type.String({
+    default: 'INV',
+    pattern: '^[A-Z0-9]{1,4}$',
+    description:
+      'Prefix of invoice numbers (INV/26-27/000001): 1-4 letters or digits, so a number stays within the 16 characters GST allows.',
+  }),
+  INVOICE_PAYMENT_TERMS_DAYS: Type.Integer({
+    default: 30,
+    minimum: 0,
+    maximum: 365,
+    description: "Days from an invoice's issue date to its due date when the request names none.",
+  }),
+
   PUBLIC_BASE_URL: Type.Optional(
     Type.String({
       pattern: '^https?://[^\\s/]+(/\\S*)?$',

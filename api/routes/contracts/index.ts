@@ -1,6 +1,127 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import {
+  cancelContract,
+  createContract,
+  renewContract,
+  updateContract,
+} from '../../../crm/renewals/contracts.js'
+import { writeContext } from '../../actor.js'
+import { getContract, listContracts, toContract } from '../../queries/contract.queries.js'
+import {
+  CancelContractBody,
+  Contract,
+  ContractPage,
+  ContractParams,
+  CreateContractBody,
+  ListContractsQuery,
+  RenewContractBody,
+  RenewedContract,
+  UpdateContractBody,
+} from '../../schemas/contract.schema.js'
+import { problemResponses } from '../../schemas/problem.schema.js'
 
-// STUB: replaced by the CRM core work.
-const routes: FastifyPluginAsyncTypebox = async () => {}
+/** Contracts and AMCs; the contractRenewal workflow drives each one to its renewal. */
+const contracts: FastifyPluginAsyncTypebox = async (app) => {
+  const db = app.services.db
 
-export default routes
+  app.post(
+    '',
+    {
+      schema: {
+        tags: ['contracts'],
+        summary: 'Activate a contract',
+        description:
+          'Numbers it (CTR series) and starts its renewal workflow: a renewal opportunity renewalLeadDays ' +
+          'before the end date, reminders 60, 30 and 7 days before it, expiry after it.',
+        body: CreateContractBody,
+        response: { 201: Contract, ...problemResponses },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(toContract(await createContract(db, writeContext(request), request.body))),
+  )
+
+  app.get(
+    '',
+    {
+      schema: {
+        tags: ['contracts'],
+        summary: 'List contracts, soonest end first',
+        querystring: ListContractsQuery,
+        response: { 200: ContractPage, ...problemResponses },
+      },
+    },
+    async (request) => listContracts(db, request.query),
+  )
+
+  app.get(
+    '/:id',
+    {
+      schema: {
+        tags: ['contracts'],
+        summary: 'A contract',
+        params: ContractParams,
+        response: { 200: Contract, ...problemResponses },
+      },
+    },
+    async (request) => getContract(db, request.params.id),
+  )
+
+  app.patch(
+    '/:id',
+    {
+      schema: {
+        tags: ['contracts'],
+        summary: 'Change an active contract’s end date, lead time, owner or value',
+        description: 'The renewal workflow re-plans its milestones from the new terms.',
+        params: ContractParams,
+        body: UpdateContractBody,
+        response: { 200: Contract, ...problemResponses },
+      },
+    },
+    async (request) =>
+      toContract(await updateContract(db, writeContext(request), request.params.id, request.body)),
+  )
+
+  app.post(
+    '/:id/cancel',
+    {
+      schema: {
+        tags: ['contracts'],
+        summary: 'Cancel an active contract',
+        params: ContractParams,
+        body: CancelContractBody,
+        response: { 200: Contract, ...problemResponses },
+      },
+    },
+    async (request) =>
+      toContract(await cancelContract(db, writeContext(request), request.params.id, request.body.reason)),
+  )
+
+  app.post(
+    '/:id/renew',
+    {
+      schema: {
+        tags: ['contracts'],
+        summary: 'Renew a contract into its successor',
+        description:
+          'The successor starts the day after the old end date; the old contract is marked renewed, and its ' +
+          'open renewal opportunity is closed as won.',
+        params: ContractParams,
+        body: RenewContractBody,
+        response: { 201: RenewedContract, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { renewed, successor } = await renewContract(
+        db,
+        writeContext(request),
+        request.params.id,
+        request.body,
+      )
+      return reply.code(201).send({ renewed: toContract(renewed), successor: toContract(successor) })
+    },
+  )
+}
+
+export default contracts

@@ -1,6 +1,179 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { createInvoice, voidInvoice } from '../../../crm/billing/invoices.js'
+import { renderInvoicePdf } from '../../../crm/billing/invoice-pdf.js'
+import { recordPayment } from '../../../crm/billing/payments.js'
+import { billingSettings } from '../../../crm/billing/seller.js'
+import { writeContext } from '../../actor.js'
+import {
+  getInvoiceRow,
+  listInvoices,
+  listPayments,
+  toInvoice,
+  toPayment,
+} from '../../queries/invoice.queries.js'
+import {
+  CreateInvoiceBody,
+  Invoice,
+  InvoiceParams,
+  InvoicePage,
+  InvoicePdf,
+  ListInvoicesQuery,
+  ListPaymentsQuery,
+  Payment,
+  PaymentPage,
+  RecordPaymentBody,
+  VoidInvoiceBody,
+} from '../../schemas/invoice.schema.js'
+import { problemResponses } from '../../schemas/problem.schema.js'
 
-// STUB: replaced by the CRM core work.
-const routes: FastifyPluginAsyncTypebox = async () => {}
+/*
+ * GST invoices and their payments. An invoice never changes after issue: it is paid (in
+ * parts or at once) or voided. Issuing one starts its collection workflow (reminders,
+ * then a collections task) through the outbox; payments and voids tell it.
+ */
+const invoices: FastifyPluginAsyncTypebox = async (app) => {
+  const db = app.services.db
+  // Read once: a SELLER_GSTIN that fails its checksum stops the API at start-up.
+  const settings = billingSettings(app.services.config)
 
-export default routes
+  app.post(
+    '',
+    {
+      schema: {
+        tags: ['invoices'],
+        summary: 'Issue a GST invoice from a sales order',
+        description:
+          'Bills the given order lines (default: everything not yet invoiced; more than is left is a 422). ' +
+          'Numbered consecutively per financial year (April-March) with no gaps. Place of supply is the buyer’s ' +
+          'state (account stateCode, else its GSTIN): the seller’s own state gives CGST + SGST, another state ' +
+          'IGST, a buyer abroad an export with IGST. Tax per line in paise, rounded half-up; the total is ' +
+          'rounded to the rupee with a round-off line. Seller and buyer are copied onto the invoice.',
+        body: CreateInvoiceBody,
+        response: { 201: Invoice, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const invoice = await createInvoice(db, writeContext(request), settings, request.body)
+      return reply
+        .code(201)
+        .header('location', `/v1/invoices/${invoice.id}`)
+        .send(toInvoice(invoice, new Date()))
+    },
+  )
+
+  app.get(
+    '',
+    {
+      schema: {
+        tags: ['invoices'],
+        summary: 'List invoices, latest issue date first',
+        description:
+          'Filters combine with AND; overdue=true keeps invoices with an open balance whose due date is before ' +
+          'today (India time). Pages continue with `cursor` = the previous page’s `nextCursor`.',
+        querystring: ListInvoicesQuery,
+        response: { 200: InvoicePage, ...problemResponses },
+      },
+    },
+    async (request) => listInvoices(db, request.query),
+  )
+
+  app.get(
+    '/:id',
+    {
+      schema: {
+        tags: ['invoices'],
+        summary: 'Get an invoice with its lines, payments and balance',
+        params: InvoiceParams,
+        response: { 200: Invoice, ...problemResponses },
+      },
+    },
+    async (request) => toInvoice(await getInvoiceRow(db, request.params.id), new Date()),
+  )
+
+  app.get(
+    '/:id/pdf',
+    {
+      schema: {
+        tags: ['invoices'],
+        summary: 'Download the invoice as a PDF',
+        params: InvoiceParams,
+        response: { 200: InvoicePdf, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const invoice = await getInvoiceRow(db, request.params.id)
+      const pdf = await renderInvoicePdf(invoice)
+      const filename = `${invoice.number.replace(/\//g, '-')}.pdf`
+      return (
+        reply
+          .type('application/pdf')
+          .header('content-disposition', `inline; filename="${filename}"`)
+          // Bytes as they are: the JSON serializer never sees a Buffer (the schema only documents it).
+          .send(pdf as unknown as string)
+      )
+    },
+  )
+
+  app.post(
+    '/:id/void',
+    {
+      schema: {
+        tags: ['invoices'],
+        summary: 'Void an invoice that has no payments',
+        description:
+          'The invoice keeps its number (never reused) and its quantities go back to the order. An invoice with ' +
+          'payments cannot be voided (422). Voiding a void invoice answers with it unchanged.',
+        params: InvoiceParams,
+        body: VoidInvoiceBody,
+        response: { 200: Invoice, ...problemResponses },
+      },
+    },
+    async (request) =>
+      toInvoice(
+        await voidInvoice(db, writeContext(request), request.params.id, request.body.reason),
+        new Date(),
+      ),
+  )
+
+  app.post(
+    '/:id/payments',
+    {
+      schema: {
+        tags: ['invoices'],
+        summary: 'Record a payment against an invoice',
+        description:
+          'Partial payments add up; more than the balance due is a 422. The reference is unique per invoice: the ' +
+          'same reference, amount and method again answers 200 with the payment already recorded; another amount ' +
+          'or method is a 409. The invoice becomes partially_paid or paid in the same transaction.',
+        params: InvoiceParams,
+        body: RecordPaymentBody,
+        response: { 200: Payment, 201: Payment, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { payment, created } = await recordPayment(
+        db,
+        writeContext(request),
+        request.params.id,
+        request.body,
+      )
+      return reply.code(created ? 201 : 200).send(toPayment(payment))
+    },
+  )
+
+  app.get(
+    '/:id/payments',
+    {
+      schema: {
+        tags: ['invoices'],
+        summary: 'List the payments of an invoice, in the order received',
+        params: InvoiceParams,
+        querystring: ListPaymentsQuery,
+        response: { 200: PaymentPage, ...problemResponses },
+      },
+    },
+    async (request) => listPayments(db, request.params.id, request.query),
+  )
+}
+
+export default invoices

@@ -1,6 +1,131 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { openTicket, respondToTicket, setTicketStatus, updateTicket } from '../../../crm/support/tickets.js'
+import { writeContext } from '../../actor.js'
+import { getTicket, listTickets, toTicket } from '../../queries/ticket.queries.js'
+import { problemResponses } from '../../schemas/problem.schema.js'
+import {
+  ListTicketsQuery,
+  OpenTicketBody,
+  RespondBody,
+  Ticket,
+  TicketPage,
+  TicketParams,
+  TicketStatusBody,
+  UpdateTicketBody,
+} from '../../schemas/ticket.schema.js'
 
-// STUB: replaced by the CRM core work.
-const routes: FastifyPluginAsyncTypebox = async () => {}
+/** Support tickets with SLA deadlines; the ticketSla workflow watches each one through the outbox. */
+const tickets: FastifyPluginAsyncTypebox = async (app) => {
+  const db = app.services.db
 
-export default routes
+  app.post(
+    '',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: 'Open a support ticket',
+        description:
+          'Numbers it (TKT series, gapless per financial year), sets its first-response and resolution ' +
+          'deadlines from the priority (calendar hours; business hours are not modelled) and starts its SLA ' +
+          'watcher through the outbox.',
+        body: OpenTicketBody,
+        response: { 201: Ticket, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const now = new Date()
+      const row = await openTicket(db, writeContext(request), request.body, now)
+      return reply.code(201).send(toTicket(row, now))
+    },
+  )
+
+  app.get(
+    '',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: 'List tickets, newest first',
+        querystring: ListTicketsQuery,
+        response: { 200: TicketPage, ...problemResponses },
+      },
+    },
+    async (request) => listTickets(db, request.query),
+  )
+
+  app.get(
+    '/:id',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: 'A ticket with its deadlines, breach flags and time left',
+        params: TicketParams,
+        response: { 200: Ticket, ...problemResponses },
+      },
+    },
+    async (request) => getTicket(db, request.params.id),
+  )
+
+  app.post(
+    '/:id/respond',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: 'Record a response to the customer',
+        description:
+          'The first response stops the first-response clock (recorded once) and opens a new ticket.',
+        params: TicketParams,
+        body: RespondBody,
+        response: { 200: Ticket, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const now = new Date()
+      return toTicket(
+        await respondToTicket(db, writeContext(request), request.params.id, request.body, now),
+        now,
+      )
+    },
+  )
+
+  app.post(
+    '/:id/status',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: 'Move a ticket to open, pending, resolved or closed',
+        params: TicketParams,
+        body: TicketStatusBody,
+        response: { 200: Ticket, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const now = new Date()
+      return toTicket(
+        await setTicketStatus(db, writeContext(request), request.params.id, request.body, now),
+        now,
+      )
+    },
+  )
+
+  app.patch(
+    '/:id',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: 'Change a ticket’s priority (deadlines recomputed from creation) or assignee',
+        params: TicketParams,
+        body: UpdateTicketBody,
+        response: { 200: Ticket, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const now = new Date()
+      return toTicket(
+        await updateTicket(db, writeContext(request), request.params.id, request.body, now),
+        now,
+      )
+    },
+  )
+}
+
+export default tickets

@@ -1,8 +1,15 @@
 import { Context } from '@temporalio/activity'
-import type { Activities } from '../../../activities/index.js'
+import type { createAccountActivities } from '../../../activities/account.activities.js'
+import type { createJourneyActivities } from '../../../activities/journey.activities.js'
+import type { createNurtureActivities } from '../../../activities/nurture.activities.js'
 import type { JourneyContext } from '../../../activities/journey.activities.js'
 import { DEFAULT_JOURNEY_POLICY, type JourneyPolicy } from '../../../domain/journey/journey-policy.js'
 import { NEVER_QUIET } from './policies.js'
+
+/** The activities the lead journey and the account lifecycle call (post-sales workflows have their own tests). */
+type Activities = ReturnType<typeof createJourneyActivities> &
+  ReturnType<typeof createNurtureActivities> &
+  ReturnType<typeof createAccountActivities>
 
 /*
  * Activity stand-ins typed against the real factory (so a changed signature fails to
