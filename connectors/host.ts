@@ -11,6 +11,8 @@ interface Held {
   id: string
   leadership: Leadership
   listener: ConnectorListener | undefined
+  /** A tick is running: the next waits its turn rather than racing it for the lock. */
+  busy: boolean
 }
 
 /**
@@ -32,11 +34,25 @@ export function startConnectorHost(
       id: c.manifest.id,
       leadership: advisoryLeadership(databaseUrl, `connector:${c.manifest.id}`),
       listener: undefined,
+      busy: false,
     }))
   let stopped = false
 
+  /*
+   * One tick per connector at a time. Ticks fire every retryMs whether or not the last one
+   * finished; two overlapping ones would each open a lock connection, and the second's
+   * failed try would mark the first's lock as not held, stopping a healthy listener.
+   */
   const tick = async (h: Held) => {
-    if (stopped) return
+    if (stopped || h.busy) return
+    h.busy = true
+    try {
+      await step(h)
+    } finally {
+      h.busy = false
+    }
+  }
+  const step = async (h: Held) => {
     if (h.listener) {
       if (h.leadership.isHeld()) return
       // The lock's connection dropped, so another replica may take it: stop before it does.

@@ -3,6 +3,8 @@ import { nextLifecycleStage, type LifecycleStage } from '../domain/account/lifec
 import { asJson, type Db } from '../platform/database/prisma.js'
 import { NotFoundError } from '../platform/errors.js'
 import { recordActivity } from '../ingestion/activity-log.js'
+import { indiaDate } from '../domain/time/india-date.rules.js'
+import { accountTimelineScope } from './timeline.js'
 
 const DAY = 86_400_000
 
@@ -27,9 +29,9 @@ export async function refreshAccountHealth(
 ): Promise<AccountHealthResult> {
   const account = await db.account.findUnique({ where: { id: accountId } })
   if (!account) throw new NotFoundError('account', accountId)
-  // Invoices are due by calendar date: one is overdue from the day after its due date.
-  const today = now.toISOString().slice(0, 10)
-  // The account's timeline: its own entries and those of its contacts, their leads and its deals.
+  // Invoices are due by India calendar date: one is overdue from the day after its due date.
+  const today = indiaDate(now.getTime())
+  // The account's timeline (crm/timeline.ts): its own entries, its contacts', their leads' and its deals'.
   const [facts] = await db.$queryRaw<
     {
       last: Date | null
@@ -44,13 +46,7 @@ export async function refreshAccountHealth(
       breached: bigint
     }[]
   >`
-    WITH scope AS (
-      SELECT a.id FROM activity a
-      WHERE a.account_id = ${accountId}::uuid
-         OR a.contact_id IN (SELECT id FROM contact WHERE account_id = ${accountId}::uuid)
-         OR a.opportunity_id IN (SELECT id FROM opportunity WHERE account_id = ${accountId}::uuid)
-         OR a.lead_id IN (SELECT lead_id FROM contact WHERE account_id = ${accountId}::uuid AND lead_id IS NOT NULL)
-    ), acts AS (SELECT occurred_at FROM activity WHERE id IN (SELECT id FROM scope))
+    WITH acts AS (SELECT occurred_at FROM activity WHERE ${accountTimelineScope(accountId)})
     SELECT (SELECT max(occurred_at) FROM acts) AS last,
            (SELECT count(*) FROM acts WHERE occurred_at > ${new Date(now.getTime() - 30 * DAY)}) AS d30,
            (SELECT count(*) FROM acts WHERE occurred_at > ${new Date(now.getTime() - 90 * DAY)}) AS d90,

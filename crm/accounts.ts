@@ -5,11 +5,11 @@ import {
   type AccountFields,
 } from '../domain/account/account-draft.rules.js'
 import { recordActivity } from '../ingestion/activity-log.js'
-import { enqueue } from '../ingestion/outbox/outbox.repository.js'
 import { fieldChanges, recordAudit, type WriteContext } from '../platform/audit.js'
 import type { Db, Tx } from '../platform/database/prisma.js'
 import { ConflictError, DomainRuleError, NotFoundError } from '../platform/errors.js'
 import { withUniqueAccountKeys } from './account-conflicts.js'
+import { accountChanged } from './account-changed.js'
 
 /*
  * Accounts as people create and edit them. Accounts are never deleted: they are deactivated
@@ -36,8 +36,8 @@ async function lockExisting(tx: Tx, id: string): Promise<AccountRow> {
   return account
 }
 
-/** The editable fields of a stored account, as the draft rules compare them. */
-function fieldsOf(a: AccountRow): AccountFields {
+/** The editable fields of a stored account, as the draft rules compare them (and the API shows them). */
+export function editableFieldsOf(a: AccountRow): AccountFields {
   return {
     name: a.name,
     type: a.type,
@@ -97,7 +97,7 @@ export async function createAccount(db: Db, ctx: WriteContext, input: NewAccount
           entity: 'account',
           entityId: id,
           action: 'create',
-          changes: fieldChanges(null, fieldsOf(row)),
+          changes: fieldChanges(null, editableFieldsOf(row)),
         })
         return row
       }),
@@ -118,8 +118,8 @@ export async function updateAccount(
     () =>
       db.$transaction(async (tx) => {
         const before = await lockExisting(tx, id)
-        values = checked(patch, fieldsOf(before))
-        const changes = fieldChanges(fieldsOf(before), values)
+        values = checked(patch, editableFieldsOf(before))
+        const changes = fieldChanges(editableFieldsOf(before), values)
         if (Object.keys(changes).length === 0) return before
         if ('ownerId' in changes) await assertOwnerExists(tx, values.ownerId)
         const changed = Object.fromEntries(
@@ -167,13 +167,7 @@ async function setActive(db: Db, ctx: WriteContext, id: string, to: Activation, 
       occurredAt: now,
       actorId: ctx.actor.id,
     })
-    await enqueue(
-      tx,
-      'account.changed',
-      id,
-      { accountId: id, reason: to.active ? 'reactivated' : 'deactivated' },
-      ctx.requestId ?? undefined,
-    )
+    await accountChanged(tx, ctx, id, to.active ? 'reactivated' : 'deactivated')
     return row
   })
 }

@@ -5,10 +5,10 @@ import {
   type ActivityKind,
 } from '../domain/activity/activity.rules.js'
 import { recordActivity } from '../ingestion/activity-log.js'
-import { enqueue } from '../ingestion/outbox/outbox.repository.js'
 import { recordAudit, type WriteContext } from '../platform/audit.js'
 import type { Db } from '../platform/database/prisma.js'
 import { DomainRuleError, type FieldError } from '../platform/errors.js'
+import { accountChanged } from './account-changed.js'
 
 /*
  * Activities people log by hand (a call, an email, a meeting, a note, a WhatsApp message),
@@ -129,14 +129,7 @@ export async function logActivity(db: Db, ctx: WriteContext, cmd: LogActivityCom
           }).map(([k, v]) => [k, { from: null, to: v instanceof Date ? v.toISOString() : (v ?? null) }]),
         ),
       })
-      if (checked.accountId)
-        await enqueue(
-          tx,
-          'account.changed',
-          checked.accountId,
-          { accountId: checked.accountId, reason: 'activity_logged' },
-          ctx.requestId ?? undefined,
-        )
+      if (checked.accountId) await accountChanged(tx, ctx, checked.accountId, 'activity_logged')
     }
     return {
       activity: await tx.activity.findUniqueOrThrow({ where: { id: recorded.id } }),

@@ -5,11 +5,11 @@ import {
   validateOpportunityDraft,
   type OpportunityStage,
 } from '../domain/opportunity/pipeline.rules.js'
-import { enqueue } from '../ingestion/outbox/outbox.repository.js'
 import { fieldChanges, recordAudit, type WriteContext } from '../platform/audit.js'
 import type { Db, Tx } from '../platform/database/prisma.js'
 import { ConflictError, DomainRuleError, NotFoundError } from '../platform/errors.js'
 import { stageProbabilities } from './pipeline-settings.js'
+import { accountChanged } from './account-changed.js'
 
 /*
  * Opportunities: the one place a deal row is written, so every deal, however it was born
@@ -195,13 +195,7 @@ export async function createOpportunity(db: Db, ctx: WriteContext, cmd: CreateOp
       today,
       at: now,
     })
-    await enqueue(
-      tx,
-      'account.changed',
-      account.id,
-      { accountId: account.id, reason: 'opportunity_created' },
-      ctx.requestId ?? undefined,
-    )
+    await accountChanged(tx, ctx, account.id, 'opportunity_created')
     return row
   })
 }

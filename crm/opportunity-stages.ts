@@ -12,12 +12,12 @@ import {
 } from '../domain/opportunity/pipeline.rules.js'
 import { isCalendarDate } from '../domain/time/calendar-date.rules.js'
 import { recordActivity } from '../ingestion/activity-log.js'
-import { enqueue } from '../ingestion/outbox/outbox.repository.js'
 import { fieldChanges, recordAudit, type WriteContext } from '../platform/audit.js'
 import type { Db, Tx } from '../platform/database/prisma.js'
 import { ConflictError, DomainRuleError } from '../platform/errors.js'
 import { calendarDateOf, lockOpportunity, todayOf, type OpportunityRow } from './opportunities.js'
 import { stageProbabilities } from './pipeline-settings.js'
+import { accountChanged } from './account-changed.js'
 
 /*
  * A deal's way through the pipeline: stage moves between open stages, then won or lost.
@@ -158,6 +158,23 @@ export async function closeOpportunity(
   request: CloseRequest,
   now: Date,
 ): Promise<OpportunityRow> {
+  return db.$transaction(async (tx) =>
+    closeLockedOpportunity(tx, ctx, await lockOpportunity(tx, id), request, now),
+  )
+}
+
+/**
+ * closeOpportunity inside the caller's transaction, for a deal the caller has locked
+ * (lockOpportunity): a renewal closes its renewal deal in the transaction that renews the
+ * contract.
+ */
+export async function closeLockedOpportunity(
+  tx: Tx,
+  ctx: WriteContext,
+  deal: OpportunityRow,
+  request: CloseRequest,
+  now: Date,
+): Promise<OpportunityRow> {
   const today = todayOf(now)
   const closeDate = request.closeDate ?? today
   if (!isCalendarDate(closeDate) || closeDate > today)
@@ -165,32 +182,23 @@ export async function closeOpportunity(
       { pointer: '/body/closeDate', message: `must be a real date not after today (${today})` },
     ])
   const competitor = request.outcome === 'lost' ? (request.competitor ?? null) : null
-  return db.$transaction(async (tx) => {
-    const deal = await lockOpportunity(tx, id)
-    const decision = closeDeal(stateOf(deal), { ...request, competitor })
-    if ('refused' in decision) refuse(decision)
-    if (decision.action === 'none') return deal
-    const won = request.outcome === 'won'
-    const row = await applyStageStep(tx, ctx, {
-      deal,
-      to: won ? 'closed_won' : 'closed_lost',
-      probability: DEFAULT_STAGE_PROBABILITIES[won ? 'closed_won' : 'closed_lost'],
-      closeDate,
-      today,
-      at: now,
-      action: won ? 'won' : 'lost',
-      extra: won
-        ? { wonAt: now, wonReason: request.reason }
-        : { lostAt: now, lostReason: request.reason, lostToCompetitor: competitor },
-      details: { reason: request.reason, ...(competitor ? { competitor } : {}) },
-    })
-    await enqueue(
-      tx,
-      'account.changed',
-      deal.accountId,
-      { accountId: deal.accountId, reason: won ? 'opportunity_won' : 'opportunity_lost' },
-      ctx.requestId ?? undefined,
-    )
-    return row
+  const decision = closeDeal(stateOf(deal), { ...request, competitor })
+  if ('refused' in decision) refuse(decision)
+  if (decision.action === 'none') return deal
+  const won = request.outcome === 'won'
+  const row = await applyStageStep(tx, ctx, {
+    deal,
+    to: won ? 'closed_won' : 'closed_lost',
+    probability: DEFAULT_STAGE_PROBABILITIES[won ? 'closed_won' : 'closed_lost'],
+    closeDate,
+    today,
+    at: now,
+    action: won ? 'won' : 'lost',
+    extra: won
+      ? { wonAt: now, wonReason: request.reason }
+      : { lostAt: now, lostReason: request.reason, lostToCompetitor: competitor },
+    details: { reason: request.reason, ...(competitor ? { competitor } : {}) },
   })
+  await accountChanged(tx, ctx, deal.accountId, won ? 'opportunity_won' : 'opportunity_lost')
+  return row
 }

@@ -1,4 +1,4 @@
-import type { AccountRow } from '../../crm/accounts.js'
+import { editableFieldsOf, type AccountRow } from '../../crm/accounts.js'
 import type { HealthFactor } from '../../domain/account/health.rules.js'
 import type { Prisma } from '../../generated/prisma/client.js'
 import type { Db } from '../../platform/database/prisma.js'
@@ -13,22 +13,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null)
 export function toAccount(a: AccountRow) {
   return {
     id: a.id,
-    name: a.name,
-    type: a.type,
-    industry: a.industry,
-    companySize: a.companySize,
-    annualRevenue: a.annualRevenue === null ? null : Number(a.annualRevenue),
-    currency: a.currency,
-    domain: a.domain,
-    gstin: a.gstin,
-    addressLine1: a.addressLine1,
-    addressLine2: a.addressLine2,
-    city: a.city,
-    state: a.state,
-    postalCode: a.postalCode,
-    country: a.country,
-    stateCode: a.stateCode,
-    ownerId: a.ownerId,
+    ...editableFieldsOf(a),
     primaryContactId: a.primaryContactId,
     lifecycleStage: a.lifecycleStage,
     lifecycleChangedAt: a.lifecycleChangedAt.toISOString(),

@@ -7,7 +7,8 @@ import {
   type PartySnapshot,
 } from '../../crm/billing/invoices.js'
 import type { PaymentMethod } from '../../crm/billing/payments.js'
-import { daysOverdue, indiaDate, isOverdue } from '../../domain/billing/billing-dates.rules.js'
+import { daysOverdue, isOverdue } from '../../domain/billing/billing-dates.rules.js'
+import { indiaDate } from '../../domain/time/india-date.rules.js'
 import { fromMinorUnits } from '../../domain/billing/money.rules.js'
 import type { TaxRegime } from '../../domain/billing/gst.rules.js'
 import type { Prisma } from '../../generated/prisma/client.js'

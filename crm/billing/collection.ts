@@ -1,6 +1,6 @@
-import { daysOverdue, indiaDate, isOverdue } from '../../domain/billing/billing-dates.rules.js'
+import { daysOverdue, isOverdue } from '../../domain/billing/billing-dates.rules.js'
+import { indiaDate } from '../../domain/time/india-date.rules.js'
 import type { CollectionStepId } from '../../domain/billing/reminder-schedule.rules.js'
-import { enqueue } from '../../ingestion/outbox/outbox.repository.js'
 import { recordActivity } from '../../ingestion/activity-log.js'
 import { recordAudit, type WriteContext } from '../../platform/audit.js'
 import type { Db } from '../../platform/database/prisma.js'
@@ -9,6 +9,7 @@ import { dateOnly, paise } from './amounts.js'
 import { formatMoney } from './format.js'
 import { OPEN_INVOICE_STATUSES, type InvoiceStatus, type PartySnapshot } from './invoices.js'
 import type { ReminderFacts } from './reminder-email.js'
+import { accountChanged } from '../account-changed.js'
 
 /*
  * The collection workflow's writes (through billing.activities.ts). Each takes the
@@ -92,12 +93,11 @@ export async function recordInvoiceOverdue(
       dedupeKey: `invoice-overdue/${invoiceId}`,
     })
     if (created)
-      await enqueue(
+      await accountChanged(
         tx,
-        'account.changed',
+        { actor: { id: COLLECTIONS_ACTOR }, requestId: `invoice/${invoiceId}` },
         invoice.accountId,
-        { accountId: invoice.accountId, reason: 'invoice_overdue' },
-        `invoice/${invoiceId}`,
+        'invoice_overdue',
       )
     return { recorded: created }
   })

@@ -1,6 +1,6 @@
 import { uuidv7 } from 'uuidv7'
 import { GST_STATE_CODES } from '../../domain/account/gstin.rules.js'
-import { addDays, indiaDate } from '../../domain/billing/billing-dates.rules.js'
+import { addDays, indiaDate } from '../../domain/time/india-date.rules.js'
 import { financialYearOf } from '../../domain/billing/financial-year.rules.js'
 import {
   invoiceTotals,
@@ -25,9 +25,10 @@ import {
   quantityDecimal,
   rateDecimal,
 } from './amounts.js'
-import { nextDocumentNumber } from './document-numbers.js'
+import { nextDocumentNumber } from '../document-numbers.js'
 import { orderStatusFor } from './orders.js'
 import type { BillingSettings } from './seller.js'
+import { accountChanged } from '../account-changed.js'
 
 /*
  * Tax invoices, issued from a sales order. Everything an invoice prints is fixed at issue:
@@ -384,13 +385,7 @@ export async function voidInvoice(
       dedupeKey: `invoice-voided/${invoiceId}`,
     })
     await enqueue(tx, 'invoice.changed', invoiceId, { invoiceId, reason: 'void' }, ctx.requestId ?? undefined)
-    await enqueue(
-      tx,
-      'account.changed',
-      invoice.accountId,
-      { accountId: invoice.accountId, reason: 'invoice_void' },
-      ctx.requestId ?? undefined,
-    )
+    await accountChanged(tx, ctx, invoice.accountId, 'invoice_void')
     return (await findInvoice(tx, invoiceId))!
   })
 }

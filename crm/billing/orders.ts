@@ -1,6 +1,4 @@
 import { uuidv7 } from 'uuidv7'
-import { indiaDate } from '../../domain/billing/billing-dates.rules.js'
-import { financialYearOf } from '../../domain/billing/financial-year.rules.js'
 import {
   priceOrderLines,
   type OrderLineDraft,
@@ -12,7 +10,7 @@ import type { Prisma } from '../../generated/prisma/client.js'
 import type { Db, Tx } from '../../platform/database/prisma.js'
 import { ConflictError, DomainRuleError, NotFoundError } from '../../platform/errors.js'
 import { basisPoints, milli, moneyDecimal, paise, quantityDecimal, rateDecimal } from './amounts.js'
-import { nextDocumentNumber } from './document-numbers.js'
+import { nextDocumentNumberAt } from '../document-numbers.js'
 import { isUniqueViolation } from './unique-violation.js'
 
 /*
@@ -101,7 +99,7 @@ export async function createOrder(
         throw new DomainRuleError('The account is deactivated.', [
           { pointer: '/body/opportunityId', message: 'belongs to a deactivated account' },
         ])
-      const { number } = await nextDocumentNumber(tx, ORDER_SERIES, financialYearOf(indiaDate(now.getTime())))
+      const { number } = await nextDocumentNumberAt(tx, ORDER_SERIES, now)
       const id = uuidv7()
       await tx.salesOrder.create({
         data: {

@@ -7,6 +7,7 @@ import type { Db } from '../../platform/database/prisma.js'
 import { ConflictError, DomainRuleError } from '../../platform/errors.js'
 import { moneyDecimal, paise } from './amounts.js'
 import { lockInvoice } from './invoices.js'
+import { accountChanged } from '../account-changed.js'
 
 /*
  * Payments against an invoice: partial payments add up until the balance is nil. The
@@ -130,13 +131,7 @@ export async function recordPayment(
       { invoiceId, reason: 'payment' },
       ctx.requestId ?? undefined,
     )
-    await enqueue(
-      tx,
-      'account.changed',
-      invoice.accountId,
-      { accountId: invoice.accountId, reason: settled ? 'invoice_paid' : 'payment' },
-      ctx.requestId ?? undefined,
-    )
+    await accountChanged(tx, ctx, invoice.accountId, settled ? 'invoice_paid' : 'payment')
     return { payment, created: true }
   })
 }

@@ -1,13 +1,14 @@
 import { uuidv7 } from 'uuidv7'
 import { validateContractTerms, type ContractKind } from '../../domain/renewal/contract.rules.js'
-import { addDays, indiaDate } from '../../domain/renewal/renewal-schedule.rules.js'
+import { addDays, indiaDate } from '../../domain/time/india-date.rules.js'
 import { enqueue } from '../../ingestion/outbox/outbox.repository.js'
 import { fieldChanges, recordAudit, type WriteContext } from '../../platform/audit.js'
 import type { Db, Tx } from '../../platform/database/prisma.js'
 import { ConflictError, DomainRuleError, type FieldError } from '../../platform/errors.js'
-import { nextDocumentNumber } from '../support/document-sequence.js'
+import { nextDocumentNumberAt } from '../document-numbers.js'
 import { dateColumn, dateOf, lockContract, recordContractEvent, type ContractRow } from './contract-row.js'
 import { winRenewalOpportunity } from './renewal-opportunity.js'
+import { accountChanged } from '../account-changed.js'
 
 /*
  * Contracts (AMCs, subscriptions, licences, support plans): activated, changed, cancelled and
@@ -75,7 +76,7 @@ async function insertContract(
   c: NewContract & { ownerId: string | null },
   now: Date,
 ): Promise<ContractRow> {
-  const { number } = await nextDocumentNumber(tx, CONTRACT_SERIES, now)
+  const { number } = await nextDocumentNumberAt(tx, CONTRACT_SERIES, now)
   const values = {
     number,
     accountId: c.accountId,
@@ -217,13 +218,7 @@ export async function cancelContract(
       details: { reason },
     })
     await enqueue(tx, 'contract.changed', id, { contractId: id, reason: 'cancelled' }, requestIdOf(ctx))
-    await enqueue(
-      tx,
-      'account.changed',
-      c.accountId,
-      { accountId: c.accountId, reason: 'contract_cancelled' },
-      requestIdOf(ctx),
-    )
+    await accountChanged(tx, ctx, c.accountId, 'contract_cancelled')
     return after
   })
 }
@@ -256,7 +251,7 @@ export async function renewContract(
     )
     if (errors.length) throw new DomainRuleError('The contract cannot be renewed.', errors)
     const renewal = await tx.opportunity.findUnique({ where: { renewalOfContractId: id } })
-    if (renewal) await winRenewalOpportunity(tx, ctx, renewal, old.number, now)
+    if (renewal) await winRenewalOpportunity(tx, ctx, renewal.id, old.number, now)
     // The won renewal becomes the successor's deal, unless a contract was made from it already.
     const linkable =
       renewal !== null &&
@@ -295,13 +290,7 @@ export async function renewContract(
       details: { successorId: successor.id, successorNumber: successor.number },
     })
     await enqueue(tx, 'contract.changed', id, { contractId: id, reason: 'renewed' }, requestIdOf(ctx))
-    await enqueue(
-      tx,
-      'account.changed',
-      old.accountId,
-      { accountId: old.accountId, reason: 'contract_renewed' },
-      requestIdOf(ctx),
-    )
+    await accountChanged(tx, ctx, old.accountId, 'contract_renewed')
     return { renewed, successor }
   })
 }

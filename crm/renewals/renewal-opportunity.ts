@@ -1,18 +1,18 @@
-import { isOpenStage, probabilityFor } from '../../domain/opportunity/pipeline.rules.js'
-import { indiaDate } from '../../domain/renewal/renewal-schedule.rules.js'
-import { enqueue } from '../../ingestion/outbox/outbox.repository.js'
-import { recordAudit, type WriteContext } from '../../platform/audit.js'
+import { isOpenStage } from '../../domain/opportunity/pipeline.rules.js'
+import { indiaDate } from '../../domain/time/india-date.rules.js'
+import type { WriteContext } from '../../platform/audit.js'
 import type { Db, Tx } from '../../platform/database/prisma.js'
-import { insertOpportunity } from '../opportunities.js'
+import { closeLockedOpportunity } from '../opportunity-stages.js'
+import { insertOpportunity, lockOpportunity } from '../opportunities.js'
+import { stageProbabilities } from '../pipeline-settings.js'
 import { openTaskOnce } from '../tasks.js'
 import { dateOf, lockContract, recordContractEvent } from './contract-row.js'
+import { accountChanged } from '../account-changed.js'
 
 /*
  * The renewal opportunity: opened once per contract ahead of its end date by the renewal
  * workflow, and closed as won when the contract is renewed.
  */
-
-type OpportunityRow = Awaited<ReturnType<Tx['opportunity']['findUniqueOrThrow']>>
 
 export const RENEWAL_ACTOR = 'system:contract-renewal'
 /** Where renewal work waits when neither the contract nor the account has an owner. */
@@ -62,7 +62,7 @@ export async function openRenewalOpportunity(
       amount: c.value.toString(),
       currency: c.currency,
       stage: 'qualification',
-      probability: probabilityFor('qualification'),
+      probability: (await stageProbabilities(tx))('qualification'),
       closeDate: endDate,
       ownerId,
       today: indiaDate(input.at),
@@ -90,63 +90,31 @@ export async function openRenewalOpportunity(
       details: { opportunityId: deal.id },
       dedupeKey: `contract/${c.id}/renewal-opportunity`,
     })
-    await enqueue(
-      tx,
-      'account.changed',
-      c.accountId,
-      { accountId: c.accountId, reason: 'renewal_opportunity' },
-      ctx.requestId ?? undefined,
-    )
+    await accountChanged(tx, ctx, c.accountId, 'renewal_opportunity')
     return { opportunityId: deal.id, created: true }
   })
 }
 
 /**
- * Closes a renewal opportunity as won because its contract was renewed, with its
- * stage-history entry and audit row. A deal already closed (won or lost by hand) is left as
- * it is. Returns whether it was closed here.
+ * Closes a renewal opportunity as won because its contract was renewed, the way a person
+ * winning it would (stage history, audit, timeline, account recompute). A deal already
+ * closed (won or lost by hand) is left as it is. Returns whether it was closed here.
  */
 export async function winRenewalOpportunity(
   tx: Tx,
   ctx: WriteContext,
-  deal: OpportunityRow,
+  dealId: string,
   contractNumber: string,
   now: Date,
 ): Promise<boolean> {
+  const deal = await lockOpportunity(tx, dealId)
   if (!isOpenStage(deal.stage)) return false
-  const data = {
-    stage: 'closed_won',
-    probability: 100,
-    forecastCategory: 'closed',
-    wonAt: now,
-    wonReason: `Contract ${contractNumber} renewed`,
-  }
-  // Conditional on the stage read above: a concurrent stage move makes this a no-op.
-  const { count } = await tx.opportunity.updateMany({
-    where: { id: deal.id, stage: deal.stage },
-    data: { ...data, updatedBy: ctx.actor.id },
-  })
-  if (count === 0) return false
-  await tx.opportunityStageChange.create({
-    data: {
-      opportunityId: deal.id,
-      fromStage: deal.stage,
-      toStage: 'closed_won',
-      probability: 100,
-      at: now,
-      by: ctx.actor.id,
-    },
-  })
-  await recordAudit(tx, ctx, {
-    entity: 'opportunity',
-    entityId: deal.id,
-    action: 'won',
-    changes: {
-      stage: { from: deal.stage, to: 'closed_won' },
-      probability: { from: deal.probability, to: 100 },
-      forecastCategory: { from: deal.forecastCategory, to: 'closed' },
-      wonReason: { from: deal.wonReason, to: data.wonReason },
-    },
-  })
+  await closeLockedOpportunity(
+    tx,
+    ctx,
+    deal,
+    { outcome: 'won', reason: `Contract ${contractNumber} renewed` },
+    now,
+  )
   return true
 }

@@ -1,11 +1,11 @@
 import type { ContractStatus } from '../../domain/renewal/contract.rules.js'
-import { indiaDate } from '../../domain/renewal/renewal-schedule.rules.js'
-import { enqueue } from '../../ingestion/outbox/outbox.repository.js'
+import { indiaDate } from '../../domain/time/india-date.rules.js'
 import { recordAudit } from '../../platform/audit.js'
 import type { Db } from '../../platform/database/prisma.js'
 import { openTaskOnce } from '../tasks.js'
 import { dateOf, lockContract, recordContractEvent } from './contract-row.js'
 import { RENEWAL_ACTOR, RENEWALS_QUEUE, renewalContext } from './renewal-opportunity.js'
+import { accountChanged } from '../account-changed.js'
 
 /*
  * The renewal workflow's reads and writes, other than the opportunity itself: what the
@@ -115,13 +115,7 @@ export async function expireContract(
       at: new Date(input.at),
       dedupeKey: `contract/${c.id}/expired/${endDate}`,
     })
-    await enqueue(
-      tx,
-      'account.changed',
-      c.accountId,
-      { accountId: c.accountId, reason: 'contract_expired' },
-      ctx.requestId ?? undefined,
-    )
+    await accountChanged(tx, ctx, c.accountId, 'contract_expired')
     return { expired: true, status: 'expired' }
   })
 }

@@ -1,11 +1,11 @@
 import { dueSlaActions, type SlaTicket } from '../../domain/support/sla.rules.js'
 import { DEFAULT_SLA_POLICY } from '../../domain/support/sla-policy.js'
 import { recordActivity } from '../../ingestion/activity-log.js'
-import { enqueue } from '../../ingestion/outbox/outbox.repository.js'
 import { fieldChanges, recordAudit, type WriteContext } from '../../platform/audit.js'
 import type { Db } from '../../platform/database/prisma.js'
 import { openTaskOnce } from '../tasks.js'
 import { lockTicket, slaTicketOf } from './ticket-row.js'
+import { accountChanged } from '../account-changed.js'
 
 /*
  * The SLA watcher's writes (called by the ticketSla workflow's activities). Each one locks
@@ -73,13 +73,7 @@ export async function recordTicketBreach(
       actorId: SLA_ACTOR,
       dedupeKey: `ticket/${row.id}/breach/${input.clock}`,
     })
-    await enqueue(
-      tx,
-      'account.changed',
-      row.accountId,
-      { accountId: row.accountId, reason: 'ticket_sla_breached' },
-      ctx.requestId ?? undefined,
-    )
+    await accountChanged(tx, ctx, row.accountId, 'ticket_sla_breached')
     return { recorded: true, ticket: slaTicketOf(after) }
   })
 }

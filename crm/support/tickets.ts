@@ -11,8 +11,9 @@ import { enqueue } from '../../ingestion/outbox/outbox.repository.js'
 import { fieldChanges, recordAudit, type WriteContext } from '../../platform/audit.js'
 import type { Db, Tx } from '../../platform/database/prisma.js'
 import { ConflictError, DomainRuleError, type FieldError } from '../../platform/errors.js'
-import { nextDocumentNumber } from './document-sequence.js'
+import { nextDocumentNumberAt } from '../document-numbers.js'
 import { lockTicket, slaColumns, slaTicketOf, type TicketRow } from './ticket-row.js'
+import { accountChanged } from '../account-changed.js'
 
 /*
  * Support tickets: opened with SLA deadlines from the priority's policy, then responded to,
@@ -79,7 +80,7 @@ function timelineEntry(t: TicketRow, kind: string, subject: string, actorId: str
 export async function openTicket(db: Db, ctx: WriteContext, input: NewTicket, now = new Date()) {
   return db.$transaction(async (tx) => {
     await checkReferences(tx, input, input.accountId)
-    const { number } = await nextDocumentNumber(tx, TICKET_SERIES, now)
+    const { number } = await nextDocumentNumberAt(tx, TICKET_SERIES, now)
     const deadlines = slaDeadlines(now.getTime(), input.priority, 0, DEFAULT_SLA_POLICY)
     const values = {
       number,
@@ -118,13 +119,7 @@ export async function openTicket(db: Db, ctx: WriteContext, input: NewTicket, no
       ),
     )
     await enqueue(tx, 'ticket.opened', ticket.id, { ticketId: ticket.id }, ctx.requestId ?? undefined)
-    await enqueue(
-      tx,
-      'account.changed',
-      ticket.accountId,
-      { accountId: ticket.accountId, reason: 'ticket_opened' },
-      ctx.requestId ?? undefined,
-    )
+    await accountChanged(tx, ctx, ticket.accountId, 'ticket_opened')
     return ticket
   })
 }
@@ -151,13 +146,7 @@ async function saveChange(
   await enqueue(tx, 'ticket.changed', before.id, { ticketId: before.id, reason: change.reason }, requestId)
   // Open-ticket counts weigh on the account's health: recompute it when one opens or closes.
   if (isSlaActive(before.status as TicketStatus) !== isSlaActive(after.status as TicketStatus))
-    await enqueue(
-      tx,
-      'account.changed',
-      after.accountId,
-      { accountId: after.accountId, reason: change.reason },
-      requestId,
-    )
+    await accountChanged(tx, ctx, after.accountId, change.reason)
   return after
 }
 

@@ -1,4 +1,4 @@
-import { addDays, indiaInstant } from './billing-dates.rules.js'
+import { addDays, indiaInstant } from '../time/india-date.rules.js'
 
 /*
  * The collection schedule of an issued invoice, which the workflow `invoice/<id>` follows:

@@ -1,4 +1,5 @@
 import { calendarDay } from '../time/calendar-date.rules.js'
+import { IST_OFFSET_MS } from '../time/india-date.rules.js'
 
 /*
  * A contract's way to its end date: the renewal opportunity `renewalLeadDays` before it,
@@ -13,7 +14,6 @@ import { calendarDay } from '../time/calendar-date.rules.js'
 
 const DAY = 86_400_000
 const MILESTONE_OFFSET_MS = 3.5 * 3_600_000
-const IST_OFFSET_MS = 5.5 * 3_600_000
 
 /** Days before the end date a reminder goes to the owner. */
 export const RENEWAL_REMINDER_DAYS: readonly number[] = [60, 30, 7]
@@ -33,18 +33,6 @@ export type RenewalMilestone =
 /** 'YYYY-MM-DD' of a day number (days since 1970-01-01). */
 export function dateOfDay(day: number): string {
   return new Date(day * DAY).toISOString().slice(0, 10)
-}
-
-/** The date `days` after a 'YYYY-MM-DD' date (negative: before). */
-export function addDays(date: string, days: number): string {
-  const day = calendarDay(date)
-  if (day === null) throw new RangeError(`not a calendar date: ${date}`)
-  return dateOfDay(day + days)
-}
-
-/** Today's date in India for an instant: the day contract dates are compared with. */
-export function indiaDate(at: number): string {
-  return new Date(at + IST_OFFSET_MS).toISOString().slice(0, 10)
 }
 
 /**

@@ -75,6 +75,41 @@ async function signalJourney<A extends unknown[]>(
   }
 }
 
+/** A workflow that follows one business record: its type, its id, its input and its "changed" signal. */
+interface RecordWorkflow {
+  type: string
+  id: (recordId: string) => string
+  input: (recordId: string) => object
+  changed: SignalDefinition<[{ reason: string }]>
+}
+
+const RECORD_WORKFLOWS = {
+  account: {
+    type: ACCOUNT_LIFECYCLE_WORKFLOW,
+    id: accountLifecycleId,
+    input: (accountId: string) => ({ accountId }),
+    changed: accountChanged,
+  },
+  invoice: {
+    type: INVOICE_COLLECTION_WORKFLOW,
+    id: invoiceCollectionId,
+    input: (invoiceId: string) => ({ invoiceId }),
+    changed: invoiceChanged,
+  },
+  ticket: {
+    type: TICKET_SLA_WORKFLOW,
+    id: ticketSlaId,
+    input: (ticketId: string) => ({ ticketId }),
+    changed: ticketChanged,
+  },
+  contract: {
+    type: CONTRACT_RENEWAL_WORKFLOW,
+    id: contractRenewalId,
+    input: (contractId: string) => ({ contractId }),
+    changed: contractChanged,
+  },
+} satisfies Record<string, RecordWorkflow>
+
 /**
  * Starts a record's workflow (one per business id), or leaves the running one alone. A
  * finished run is started again: the post-sales workflows re-read their record first and
@@ -83,15 +118,14 @@ async function signalJourney<A extends unknown[]>(
 async function startRecordWorkflow(
   ctx: DispatchContext,
   event: ClaimedEvent,
-  workflowType: string,
-  workflowId: string,
-  input: object,
+  w: RecordWorkflow,
+  recordId: string,
 ): Promise<void> {
   await withDeadline(ctx, () =>
-    ctx.temporal.workflow.start(workflowType, {
-      workflowId,
+    ctx.temporal.workflow.start(w.type, {
+      workflowId: w.id(recordId),
       taskQueue: ctx.taskQueue,
-      args: [input],
+      args: [w.input(recordId)],
       workflowIdConflictPolicy: 'USE_EXISTING',
       memo: event.requestId ? { requestId: event.requestId } : {},
     }),
@@ -102,23 +136,24 @@ async function startRecordWorkflow(
 async function signalRecordWorkflow(
   ctx: DispatchContext,
   event: ClaimedEvent,
-  workflowType: string,
-  workflowId: string,
-  input: object,
-  signal: SignalDefinition<[{ reason: string }]>,
+  w: RecordWorkflow,
+  recordId: string,
   reason: string,
 ): Promise<void> {
   await withDeadline(ctx, () =>
-    ctx.temporal.workflow.signalWithStart(workflowType, {
-      workflowId,
+    ctx.temporal.workflow.signalWithStart(w.type, {
+      workflowId: w.id(recordId),
       taskQueue: ctx.taskQueue,
-      args: [input],
-      signal,
+      args: [w.input(recordId)],
+      signal: w.changed,
       signalArgs: [{ reason }],
       memo: event.requestId ? { requestId: event.requestId } : {},
     }),
   )
 }
+
+const payloadOf = <T extends keyof OutboxTopics>(event: ClaimedEvent, _topic: T) =>
+  event.payload as OutboxTopics[T]
 
 /**
  * Hands one outbox event to Temporal. Safe to run any number of times for the same event:
@@ -190,67 +225,40 @@ export async function dispatch(event: ClaimedEvent, ctx: DispatchContext): Promi
     }
     case 'account.changed': {
       const { accountId, reason } = event.payload as OutboxTopics['account.changed']
-      return signalRecordWorkflow(
+      return signalRecordWorkflow(ctx, event, RECORD_WORKFLOWS.account, accountId, reason)
+    }
+    case 'invoice.issued':
+      return startRecordWorkflow(
         ctx,
         event,
-        ACCOUNT_LIFECYCLE_WORKFLOW,
-        accountLifecycleId(accountId),
-        { accountId },
-        accountChanged,
-        reason,
+        RECORD_WORKFLOWS.invoice,
+        payloadOf(event, 'invoice.issued').invoiceId,
       )
-    }
-    case 'invoice.issued': {
-      const { invoiceId } = event.payload as OutboxTopics['invoice.issued']
-      return startRecordWorkflow(ctx, event, INVOICE_COLLECTION_WORKFLOW, invoiceCollectionId(invoiceId), {
-        invoiceId,
-      })
-    }
     case 'invoice.changed': {
-      const { invoiceId, reason } = event.payload as OutboxTopics['invoice.changed']
-      return signalRecordWorkflow(
+      const { invoiceId, reason } = payloadOf(event, 'invoice.changed')
+      return signalRecordWorkflow(ctx, event, RECORD_WORKFLOWS.invoice, invoiceId, reason)
+    }
+    case 'ticket.opened':
+      return startRecordWorkflow(
         ctx,
         event,
-        INVOICE_COLLECTION_WORKFLOW,
-        invoiceCollectionId(invoiceId),
-        { invoiceId },
-        invoiceChanged,
-        reason,
+        RECORD_WORKFLOWS.ticket,
+        payloadOf(event, 'ticket.opened').ticketId,
       )
-    }
-    case 'ticket.opened': {
-      const { ticketId } = event.payload as OutboxTopics['ticket.opened']
-      return startRecordWorkflow(ctx, event, TICKET_SLA_WORKFLOW, ticketSlaId(ticketId), { ticketId })
-    }
     case 'ticket.changed': {
-      const { ticketId, reason } = event.payload as OutboxTopics['ticket.changed']
-      return signalRecordWorkflow(
+      const { ticketId, reason } = payloadOf(event, 'ticket.changed')
+      return signalRecordWorkflow(ctx, event, RECORD_WORKFLOWS.ticket, ticketId, reason)
+    }
+    case 'contract.activated':
+      return startRecordWorkflow(
         ctx,
         event,
-        TICKET_SLA_WORKFLOW,
-        ticketSlaId(ticketId),
-        { ticketId },
-        ticketChanged,
-        reason,
+        RECORD_WORKFLOWS.contract,
+        payloadOf(event, 'contract.activated').contractId,
       )
-    }
-    case 'contract.activated': {
-      const { contractId } = event.payload as OutboxTopics['contract.activated']
-      return startRecordWorkflow(ctx, event, CONTRACT_RENEWAL_WORKFLOW, contractRenewalId(contractId), {
-        contractId,
-      })
-    }
     case 'contract.changed': {
-      const { contractId, reason } = event.payload as OutboxTopics['contract.changed']
-      return signalRecordWorkflow(
-        ctx,
-        event,
-        CONTRACT_RENEWAL_WORKFLOW,
-        contractRenewalId(contractId),
-        { contractId },
-        contractChanged,
-        reason,
-      )
+      const { contractId, reason } = payloadOf(event, 'contract.changed')
+      return signalRecordWorkflow(ctx, event, RECORD_WORKFLOWS.contract, contractId, reason)
     }
     default: {
       const unknown: never = event.topic

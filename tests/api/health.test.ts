@@ -159,6 +159,67 @@ function leadsCollection(doc: OpenApiDoc) {
   return doc.paths['/v1/leads']
 }
 
+/** The CRM core and post-sales operations, each with its success status. */
+const CRM_OPERATIONS: [method: string, path: string, status: string][] = [
+  ['get', '/v1/tasks/{id}', '200'],
+  ['post', '/v1/tasks', '201'],
+  ['post', '/v1/tasks/{id}/snooze', '200'],
+  ['post', '/v1/tasks/{id}/reassign', '200'],
+  ['post', '/v1/accounts', '201'],
+  ['get', '/v1/accounts', '200'],
+  ['get', '/v1/accounts/{id}', '200'],
+  ['patch', '/v1/accounts/{id}', '200'],
+  ['post', '/v1/accounts/{id}/deactivate', '200'],
+  ['post', '/v1/accounts/{id}/reactivate', '200'],
+  ['get', '/v1/accounts/{id}/history', '200'],
+  ['post', '/v1/contacts', '201'],
+  ['get', '/v1/contacts', '200'],
+  ['get', '/v1/contacts/{id}', '200'],
+  ['patch', '/v1/contacts/{id}', '200'],
+  ['post', '/v1/contacts/{id}/make-primary', '200'],
+  ['post', '/v1/contacts/{id}/deactivate', '200'],
+  ['post', '/v1/opportunities', '201'],
+  ['get', '/v1/opportunities', '200'],
+  ['get', '/v1/opportunities/{id}', '200'],
+  ['patch', '/v1/opportunities/{id}', '200'],
+  ['post', '/v1/opportunities/{id}/stage', '200'],
+  ['post', '/v1/opportunities/{id}/win', '200'],
+  ['post', '/v1/opportunities/{id}/lose', '200'],
+  ['post', '/v1/activities', '201'],
+  ['get', '/v1/activities/stats', '200'],
+  ['get', '/v1/leads/{id}/timeline', '200'],
+  ['get', '/v1/accounts/{id}/timeline', '200'],
+  ['get', '/v1/contacts/{id}/timeline', '200'],
+  ['get', '/v1/opportunities/{id}/timeline', '200'],
+  ['get', '/v1/tasks/{id}/timeline', '200'],
+  ['post', '/v1/orders', '201'],
+  ['get', '/v1/orders', '200'],
+  ['get', '/v1/orders/{id}', '200'],
+  ['post', '/v1/invoices', '201'],
+  ['get', '/v1/invoices', '200'],
+  ['get', '/v1/invoices/{id}', '200'],
+  ['get', '/v1/invoices/{id}/pdf', '200'],
+  ['post', '/v1/invoices/{id}/void', '200'],
+  ['post', '/v1/invoices/{id}/payments', '201'],
+  ['get', '/v1/invoices/{id}/payments', '200'],
+  ['post', '/v1/tickets', '201'],
+  ['get', '/v1/tickets', '200'],
+  ['get', '/v1/tickets/{id}', '200'],
+  ['patch', '/v1/tickets/{id}', '200'],
+  ['post', '/v1/tickets/{id}/respond', '200'],
+  ['post', '/v1/tickets/{id}/status', '200'],
+  ['post', '/v1/contracts', '201'],
+  ['get', '/v1/contracts', '200'],
+  ['get', '/v1/contracts/{id}', '200'],
+  ['patch', '/v1/contracts/{id}', '200'],
+  ['post', '/v1/contracts/{id}/cancel', '200'],
+  ['post', '/v1/contracts/{id}/renew', '201'],
+  ['get', '/v1/reports/pipeline', '200'],
+  ['get', '/v1/reports/funnel', '200'],
+  ['get', '/v1/reports/attribution', '200'],
+  ['get', '/v1/reports/sdr-performance', '200'],
+]
+
 describe('API description', () => {
   let doc: OpenApiDoc
 
@@ -198,6 +259,7 @@ describe('API description', () => {
         '/v1/tasks/{id}/complete',
         '/v1/rule-sets/{kind}',
         '/v1/journeys/counts',
+        ...[...new Set(CRM_OPERATIONS.map(([, path]) => path))].filter((path) => path !== '/v1/tasks'),
         '/health',
         '/ready',
         ...connectorPaths(),
@@ -282,6 +344,13 @@ describe('API description', () => {
     const op = doc.paths[path]?.[method]
     expect(op, `${method} ${path}`).toBeDefined()
     expect(Object.keys(op?.responses ?? {})).toEqual(expect.arrayContaining(['200', '4XX']))
+    expect(JSON.stringify(op?.responses?.['4XX'])).toContain('#/components/schemas/Problem')
+  })
+
+  it.each(CRM_OPERATIONS)('declares %s %s with %s and problem+json errors', (method, path, status) => {
+    const op = doc.paths[path]?.[method]
+    expect(op, `${method} ${path}`).toBeDefined()
+    expect(Object.keys(op?.responses ?? {})).toEqual(expect.arrayContaining([status, '4XX']))
     expect(JSON.stringify(op?.responses?.['4XX'])).toContain('#/components/schemas/Problem')
   })
 

@@ -23,7 +23,7 @@ afterAll(async () => {
 })
 
 /** A replica: its own runtime and host around a listener that records which replica runs it. */
-function replica(name: string, running: Set<string>, starts: string[]): () => ConnectorHost {
+function replica(name: string, running: Set<string>, starts: string[], retryMs = 100): () => ConnectorHost {
   const connector = defineConnector({
     manifest: {
       id: 'host-test',
@@ -57,7 +57,7 @@ function replica(name: string, running: Set<string>, starts: string[]): () => Co
     log: silentLog,
     connectors: [connector],
   })
-  return () => startConnectorHost(runtime, database.url, silentLog, 100)
+  return () => startConnectorHost(runtime, database.url, silentLog, retryMs)
 }
 
 const status = async () =>
@@ -87,5 +87,20 @@ describe('connector host', () => {
       await b.stop()
     }
     expect(running.size).toBe(0)
+  })
+
+  it('keeps its listener when ticks fire faster than a lock attempt completes', async () => {
+    const running = new Set<string>()
+    const starts: string[] = []
+    // A tick every millisecond: each lock attempt (connect, query) spans many ticks.
+    const host = replica('fast', running, starts, 1)()
+    try {
+      await waitFor(async () => running.has('fast'), 10_000, 'the listener to start')
+      await new Promise((r) => setTimeout(r, 500))
+      expect([...running]).toEqual(['fast'])
+      expect(starts).toEqual(['fast'])
+    } finally {
+      await host.stop()
+    }
   })
 })

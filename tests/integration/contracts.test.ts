@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { insertOpportunity } from '../../crm/opportunities.js'
 import { openRenewalOpportunity } from '../../crm/renewals/renewal-opportunity.js'
 import { financialYearOf, shortFinancialYear } from '../../domain/billing/financial-year.rules.js'
-import { addDays, indiaDate } from '../../domain/renewal/renewal-schedule.rules.js'
+import { addDays, indiaDate } from '../../domain/time/india-date.rules.js'
 import { useTestApp } from '../support/app.js'
 import { expectProblem } from '../support/problem.js'
 

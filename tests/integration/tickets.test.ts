@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { setTicketStatus } from '../../crm/support/tickets.js'
 import { financialYearOf } from '../../domain/billing/financial-year.rules.js'
 import { shortFinancialYear } from '../../domain/billing/financial-year.rules.js'
-import { indiaDate } from '../../domain/renewal/renewal-schedule.rules.js'
+import { indiaDate } from '../../domain/time/india-date.rules.js'
 import { useTestApp } from '../support/app.js'
 import { expectProblem } from '../support/problem.js'
 

@@ -1,20 +1,18 @@
-import { mkdir, writeFile } from 'node:fs/promises'
 import type { WorkflowHandle } from '@temporalio/client'
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js'
-import { TestWorkflowEnvironment } from '@temporalio/testing'
+import type { TestWorkflowEnvironment } from '@temporalio/testing'
 import { Worker } from '@temporalio/worker'
 import { uuidv7 } from 'uuidv7'
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createRenewalActivities } from '../../activities/renewal.activities.js'
 import { createContract, renewContract, updateContract } from '../../crm/renewals/contracts.js'
-import { addDays, indiaDate } from '../../domain/renewal/renewal-schedule.rules.js'
+import { addDays, indiaDate } from '../../domain/time/india-date.rules.js'
 import { dispatch } from '../../ingestion/outbox/dispatch.js'
 import { claimDue, markDispatched } from '../../ingestion/outbox/outbox.repository.js'
-import { installTemporalRuntime } from '../../platform/temporal/runtime.js'
 import type { ContractRenewalState } from '../../workflows/contract-renewal.workflow.js'
 import { contractRenewalId, getContractRenewal } from '../../workflows/post-sales.messages.js'
 import { createTestDatabase, truncateAll, type TestDatabase } from '../support/database.js'
-import { silentLog, uniqueTaskQueue, workflowBundle } from '../support/temporal.js'
+import { uniqueTaskQueue, workflowBundle } from '../support/temporal.js'
+import { createTimeSkippingEnv, recordHistory, resultOnceClosed } from './support/time-skipping.js'
 
 /*
  * The contractRenewal workflow on the time-skipping server with its real activities against
@@ -22,7 +20,6 @@ import { silentLog, uniqueTaskQueue, workflowBundle } from '../support/temporal.
  * the server's clock, and outbox events reach the workflow through the real dispatcher.
  */
 
-const HISTORIES = new URL('../replay/histories/contractRenewal/', import.meta.url)
 const OWNER = 'user-account-manager'
 const ctx = { actor: { id: 'test' } }
 
@@ -30,10 +27,7 @@ let env: TestWorkflowEnvironment
 let database: TestDatabase
 
 beforeAll(async () => {
-  installTemporalRuntime(silentLog)
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: inject('temporalTestServerPath') } },
-  })
+  env = await createTimeSkippingEnv()
   database = await createTestDatabase()
 })
 afterAll(async () => {
@@ -47,11 +41,15 @@ afterEach(async () => {
 const serverNow = async () => new Date(await env.currentTimeMs())
 
 /** The outbox relay's job for contract events: hand them to Temporal through the real dispatcher. */
-async function relay(taskQueue: string) {
-  const events = await claimDue(database.db, 100, 60_000)
-  for (const event of events)
-    if (event.topic.startsWith('contract.'))
-      await dispatch(event, { temporal: env.client, taskQueue, timeoutMs: 10_000 })
+/**
+ * Delivers the pending contract events to Temporal, or only those about one contract (the
+ * others stay pending: a 1 ms lease frees them for the next call).
+ */
+async function relay(taskQueue: string, contractId?: string) {
+  const events = (await claimDue(database.db, 100, 1)).filter(
+    (e) => e.topic.startsWith('contract.') && (contractId === undefined || e.aggregateId === contractId),
+  )
+  for (const event of events) await dispatch(event, { temporal: env.client, taskQueue, timeoutMs: 10_000 })
   await markDispatched(
     database.db,
     events.map((e) => e.id),
@@ -106,12 +104,6 @@ async function withContract(
           .catch(() => undefined)
     }
   })
-}
-
-async function recordHistory(handle: WorkflowHandle, name: string) {
-  if (process.env['RECORD_HISTORIES'] !== '1') return
-  await mkdir(HISTORIES, { recursive: true })
-  await writeFile(new URL(`${name}.json`, HISTORIES), historyToJSON(await handle.fetchHistory()) + '\n')
 }
 
 const renewals = (contractId: string) =>
@@ -171,7 +163,7 @@ describe('contractRenewal', () => {
           await database.db.auditEvent.findMany({ where: { entityId: contractId }, orderBy: { id: 'asc' } })
         ).map((a) => `${a.action}:${a.actorId}`),
       ).toEqual(['create:test', 'expire:system:contract-renewal'])
-      await recordHistory(handle, 'opportunity-reminders-expiry')
+      await recordHistory(handle, 'contractRenewal', 'opportunity-reminders-expiry')
     })
   })
 
@@ -187,9 +179,12 @@ describe('contractRenewal', () => {
         { endDate: addDays(endDate, 365) },
         await serverNow(),
       )
-      await relay(taskQueue)
-      const result = (await handle.result()) as ContractRenewalState
+      // The renewed contract's workflow hears first and ends (read without letting the server
+      // skip time); then the successor's activation goes out.
+      await relay(taskQueue, contractId)
+      const result = await resultOnceClosed<ContractRenewalState>(env, handle.workflowId)
       expect(result).toMatchObject({ status: 'renewed' })
+      await relay(taskQueue)
       await env.sleep('100 days')
       const old = await database.db.contract.findUniqueOrThrow({ where: { id: contractId } })
       expect(old).toMatchObject({ status: 'renewed', renewedByContractId: successor.id })
@@ -202,7 +197,7 @@ describe('contractRenewal', () => {
         .getHandle(contractRenewalId(successor.id))
         .query(getContractRenewal)
       expect(next).toMatchObject({ status: 'active', renewalOpportunityId: null })
-      await recordHistory(handle, 'renewed')
+      await recordHistory(handle, 'contractRenewal', 'renewed')
     })
   })
 

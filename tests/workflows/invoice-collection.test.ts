@@ -1,19 +1,16 @@
-import { mkdir, writeFile } from 'node:fs/promises'
 import type { WorkflowHandle } from '@temporalio/client'
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js'
-import { TestWorkflowEnvironment } from '@temporalio/testing'
+import type { TestWorkflowEnvironment } from '@temporalio/testing'
 import { Worker } from '@temporalio/worker'
 import { uuidv7 } from 'uuidv7'
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createActivities } from '../../activities/index.js'
 import { createInvoice, voidInvoice } from '../../crm/billing/invoices.js'
 import { createOrder } from '../../crm/billing/orders.js'
 import { recordPayment } from '../../crm/billing/payments.js'
 import { billingSettings } from '../../crm/billing/seller.js'
 import { insertOpportunity } from '../../crm/opportunities.js'
-import { addDays, indiaDate } from '../../domain/billing/billing-dates.rules.js'
+import { addDays, indiaDate } from '../../domain/time/india-date.rules.js'
 import { collectionSchedule } from '../../domain/billing/reminder-schedule.rules.js'
-import { installTemporalRuntime } from '../../platform/temporal/runtime.js'
 import { activityDeps } from '../../platform/worker-runtime.js'
 import {
   INVOICE_COLLECTION_WORKFLOW,
@@ -24,6 +21,7 @@ import { testConfig } from '../support/config.js'
 import { createTestDatabase, truncateAll, type TestDatabase } from '../support/database.js'
 import { startSendGridStandIn, type SendGridStandIn } from '../support/sendgrid-stand-in.js'
 import { silentLog, uniqueTaskQueue, workflowBundle } from '../support/temporal.js'
+import { createTimeSkippingEnv, recordHistory, resultOnceClosed } from './support/time-skipping.js'
 
 /*
  * The invoice collection workflow on the time-skipping server, with the real activities on
@@ -31,7 +29,6 @@ import { silentLog, uniqueTaskQueue, workflowBundle } from '../support/temporal.
  * of reminders run in seconds, and every email that "went out" is a request the stand-in saw.
  */
 
-const HISTORIES = new URL('../replay/histories/invoiceCollection/', import.meta.url)
 const OWNER = 'user-owner'
 const ctx = { actor: { id: 'test' } }
 
@@ -49,10 +46,7 @@ const config = () =>
   })
 
 beforeAll(async () => {
-  installTemporalRuntime(silentLog)
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: inject('temporalTestServerPath') } },
-  })
+  env = await createTimeSkippingEnv()
   database = await createTestDatabase()
   sendgrid = await startSendGridStandIn()
   // The worker's own wiring: with an API key the SendGrid connector provides the transport.
@@ -165,13 +159,6 @@ async function withCollection(
   })
 }
 
-/** Kept as a replay fixture: tests/replay fails if a code change breaks this history. */
-async function recordHistory(handle: WorkflowHandle, name: string) {
-  if (process.env['RECORD_HISTORIES'] !== '1') return
-  await mkdir(HISTORIES, { recursive: true })
-  await writeFile(new URL(`${name}.json`, HISTORIES), historyToJSON(await handle.fetchHistory()) + '\n')
-}
-
 async function reminders(invoiceId: string) {
   const rows = await db().activity.findMany({
     where: { kind: 'invoice_reminder', dedupeKey: { startsWith: `invoice-reminder/${invoiceId}/` } },
@@ -200,7 +187,7 @@ describe('invoiceCollection', () => {
     const { invoice, accountId, contactId } = await issuedInvoice({ dueInDays: 10 })
     await withCollection(invoice.id, async (handle) => {
       expect(await handle.result()).toBe('escalated')
-      await recordHistory(handle, 'reminders-to-escalation')
+      await recordHistory(handle, 'invoiceCollection', 'reminders-to-escalation')
     })
 
     const planned = collectionSchedule(
@@ -274,7 +261,7 @@ describe('invoiceCollection', () => {
         reference: 'UTR-2',
       })
       await handle.signal(invoiceChanged, { reason: 'payment' })
-      expect(await handle.result()).toBe('paid')
+      expect(await resultOnceClosed(env, handle.workflowId)).toBe('paid')
     })
     expect((await reminders(invoice.id)).map((r) => r.level)).toEqual([1, 2])
     const emails = sentEmails()
@@ -288,7 +275,7 @@ describe('invoiceCollection', () => {
     await withCollection(invoice.id, async (handle) => {
       await voidInvoice(db(), ctx, invoice.id, 'Raised in error')
       await handle.signal(invoiceChanged, { reason: 'void' })
-      expect(await handle.result()).toBe('void')
+      expect(await resultOnceClosed(env, handle.workflowId)).toBe('void')
     })
     expect(sentEmails()).toHaveLength(0)
   })

@@ -1,14 +1,11 @@
-import { mkdir, writeFile } from 'node:fs/promises'
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client'
 import { ApplicationFailure } from '@temporalio/common'
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js'
-import { TestWorkflowEnvironment } from '@temporalio/testing'
+import type { TestWorkflowEnvironment } from '@temporalio/testing'
 import { Worker } from '@temporalio/worker'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_QUIET_HOURS } from '../../domain/journey/quiet-hours.rules.js'
 import { DEFAULT_NURTURE_SEQUENCE, planSequence } from '../../domain/journey/nurture-sequence.rules.js'
 import { registerSearchAttributes } from '../../platform/temporal/register-search-attributes.js'
-import { installTemporalRuntime } from '../../platform/temporal/runtime.js'
 import {
   contactabilityChanged,
   convertLead,
@@ -21,10 +18,10 @@ import {
   taskCompleted,
 } from '../../workflows/lead-journey.messages.js'
 import { JOURNEY_SEARCH_ATTRIBUTES, SCORE, STAGE } from '../../workflows/search-attributes.js'
-import { silentLog, uniqueTaskQueue, workflowBundle } from '../support/temporal.js'
+import { uniqueTaskQueue, workflowBundle } from '../support/temporal.js'
 import { fakeActivities, type FakeOptions } from './support/fake-activities.js'
+import { createTimeSkippingEnv, recordHistory } from './support/time-skipping.js'
 
-const HISTORIES = new URL('../replay/histories/lead-journey/', import.meta.url)
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
 
@@ -32,11 +29,7 @@ let env: TestWorkflowEnvironment
 let leadSeq = 0
 
 beforeAll(async () => {
-  installTemporalRuntime(silentLog)
-  // The time-skipping server from the project-local install: tests never download anything.
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: inject('temporalTestServerPath') } },
-  })
+  env = await createTimeSkippingEnv()
   await registerSearchAttributes(env.connection, env.namespace ?? 'default', JOURNEY_SEARCH_ATTRIBUTES)
 })
 afterAll(async () => {
@@ -83,13 +76,6 @@ async function withJourney(
   })
 }
 
-/** Kept as a replay fixture: tests/replay fails if a code change breaks this history. */
-async function recordHistory(handle: WorkflowHandle, name: string) {
-  if (process.env['RECORD_HISTORIES'] !== '1') return
-  await mkdir(HISTORIES, { recursive: true })
-  await writeFile(new URL(`${name}.json`, HISTORIES), historyToJSON(await handle.fetchHistory()) + '\n')
-}
-
 describe('leadJourney nurture cadence', () => {
   it('sends exactly the planned emails at the planned times over 14 days, outside quiet hours', async () => {
     await withJourney({ policy: { quietHours: DEFAULT_QUIET_HOURS } }, async ({ handle, fake, leadId }) => {
@@ -114,7 +100,7 @@ describe('leadJourney nurture cadence', () => {
       expect(state.sequence.steps.map((s) => s.status)).toEqual(['sent', 'sent', 'sent', 'sent', 'sent'])
       expect(state.stage).toBe('Nurturing')
       expect(fake.of('recordJourneyStage').map((c) => c.input.stage)).toEqual(['Nurturing'])
-      await recordHistory(handle, 'nurture-14-days')
+      await recordHistory(handle, 'lead-journey', 'nurture-14-days')
       await handle.terminate('test done')
     })
   })
@@ -183,7 +169,7 @@ describe('leadJourney nurture cadence', () => {
         'Contacted',
         'Qualification',
       ])
-      await recordHistory(handle, 'reply-then-qualification')
+      await recordHistory(handle, 'lead-journey', 'reply-then-qualification')
       await handle.terminate('test done')
     })
   })
@@ -382,7 +368,7 @@ describe('leadJourney qualification and conversion', () => {
       expect(fake.of('convertLeadToAccount')).toHaveLength(1)
       const outcome = (await handle.result()) as { stage: string; conversion: unknown }
       expect(outcome).toMatchObject({ stage: 'Converted', conversion: first })
-      await recordHistory(handle, 'qualify-and-convert')
+      await recordHistory(handle, 'lead-journey', 'qualify-and-convert')
     })
   })
 

@@ -1,19 +1,17 @@
-import { mkdir, writeFile } from 'node:fs/promises'
 import type { WorkflowHandle } from '@temporalio/client'
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js'
-import { TestWorkflowEnvironment } from '@temporalio/testing'
+import type { TestWorkflowEnvironment } from '@temporalio/testing'
 import { Worker } from '@temporalio/worker'
 import { uuidv7 } from 'uuidv7'
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createSupportActivities } from '../../activities/support.activities.js'
 import { respondToTicket, setTicketStatus, openTicket } from '../../crm/support/tickets.js'
 import { dispatch } from '../../ingestion/outbox/dispatch.js'
 import { claimDue, markDispatched } from '../../ingestion/outbox/outbox.repository.js'
-import { installTemporalRuntime } from '../../platform/temporal/runtime.js'
 import { getTicketSla, ticketSlaId } from '../../workflows/post-sales.messages.js'
 import type { TicketSlaState } from '../../workflows/ticket-sla.workflow.js'
 import { createTestDatabase, truncateAll, type TestDatabase } from '../support/database.js'
-import { silentLog, uniqueTaskQueue, workflowBundle } from '../support/temporal.js'
+import { uniqueTaskQueue, workflowBundle } from '../support/temporal.js'
+import { createTimeSkippingEnv, recordHistory, resultOnceClosed } from './support/time-skipping.js'
 
 /*
  * The ticketSla workflow on the time-skipping server with its real activities against a
@@ -21,7 +19,6 @@ import { silentLog, uniqueTaskQueue, workflowBundle } from '../support/temporal.
  * clock), and the outbox events reach the workflow through the real dispatcher.
  */
 
-const HISTORIES = new URL('../replay/histories/ticketSla/', import.meta.url)
 const HOUR = 3_600_000
 const MANAGER = 'user-support-lead'
 const AGENT = 'user-agent'
@@ -32,10 +29,7 @@ let env: TestWorkflowEnvironment
 let database: TestDatabase
 
 beforeAll(async () => {
-  installTemporalRuntime(silentLog)
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: inject('temporalTestServerPath') } },
-  })
+  env = await createTimeSkippingEnv()
   database = await createTestDatabase()
 })
 afterAll(async () => {
@@ -111,12 +105,6 @@ async function withTicket(
   })
 }
 
-async function recordHistory(handle: WorkflowHandle, name: string) {
-  if (process.env['RECORD_HISTORIES'] !== '1') return
-  await mkdir(HISTORIES, { recursive: true })
-  await writeFile(new URL(`${name}.json`, HISTORIES), historyToJSON(await handle.fetchHistory()) + '\n')
-}
-
 const ticketRow = (id: string) => database.db.ticket.findUniqueOrThrow({ where: { id } })
 const escalations = (ticketId: string) =>
   database.db.task.findMany({ where: { ticketId, kind: 'ticket_escalation' }, orderBy: { createdAt: 'asc' } })
@@ -179,13 +167,13 @@ describe('ticketSla', () => {
       await respondToTicket(database.db, ctx, ticketId, {}, await serverNow())
       await setTicketStatus(database.db, ctx, ticketId, { status: 'resolved' }, await serverNow())
       await relay(taskQueue)
-      const result = (await handle.result()) as TicketSlaState
+      const result = await resultOnceClosed<TicketSlaState>(env, handle.workflowId)
       expect(result).toMatchObject({
         status: 'resolved',
         breaches: ['first_response', 'resolution'],
         escalationLevel: 2,
       })
-      await recordHistory(handle, 'p1-breach-escalation')
+      await recordHistory(handle, 'ticketSla', 'p1-breach-escalation')
     })
   })
 
@@ -197,14 +185,14 @@ describe('ticketSla', () => {
       await env.sleep('2 hours') // past the first-response deadline: it was met
       await setTicketStatus(database.db, ctx, ticketId, { status: 'resolved' }, await serverNow())
       await relay(taskQueue)
-      const result = (await handle.result()) as TicketSlaState
+      const result = await resultOnceClosed<TicketSlaState>(env, handle.workflowId)
       expect(result).toMatchObject({ status: 'resolved', breaches: [], escalationLevel: 0 })
       await env.sleep('10 hours')
       const row = await ticketRow(ticketId)
       expect(row.firstResponseBreachedAt).toBeNull()
       expect(row.resolutionBreachedAt).toBeNull()
       expect(await escalations(ticketId)).toEqual([])
-      await recordHistory(handle, 'responded-resolved')
+      await recordHistory(handle, 'ticketSla', 'responded-resolved')
     })
   })
 

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { amountInWords, numberInIndianWords } from '../../../domain/billing/amount-in-words.rules.js'
-import {
-  addDays,
-  daysOverdue,
-  indiaDate,
-  indiaInstant,
-  isOverdue,
-} from '../../../domain/billing/billing-dates.rules.js'
+import { daysOverdue, isOverdue } from '../../../domain/billing/billing-dates.rules.js'
+import { addDays, indiaDate, indiaInstant } from '../../../domain/time/india-date.rules.js'
 import { counterWidth, formatDocumentNumber } from '../../../domain/billing/document-number.rules.js'
 import { financialYearOf, shortFinancialYear } from '../../../domain/billing/financial-year.rules.js'
 import { divideRoundHalfUp, milliOf, paiseOf, toMinorUnits } from '../../../domain/billing/money.rules.js'

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { validateContractTerms } from '../../../domain/renewal/contract.rules.js'
 import {
-  addDays,
   dueRenewalMilestones,
-  indiaDate,
   nextMilestoneAt,
   renewalSchedule,
 } from '../../../domain/renewal/renewal-schedule.rules.js'
+import { addDays, indiaDate } from '../../../domain/time/india-date.rules.js'
 
 const at = (iso: string) => Date.parse(iso)
 
