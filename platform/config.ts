@@ -1,6 +1,7 @@
 import path from 'node:path'
 import envSchema from 'env-schema'
 import { Type, type Static } from 'typebox'
+import { parseGstin } from '../domain/account/gstin.rules.js'
 
 /**
  * Every setting Leadwire reads, as one schema. Each is an environment variable with an
@@ -193,7 +194,7 @@ export const ConfigSchema = Type.Object({
     Type.String({
       pattern: '^[0-9]{2}[A-Z0-9]{13}$',
       description:
-        "The seller's GSTIN (checksum checked when an invoice is issued). Unset: the seller is not registered for GST and its invoices carry no GST (a bill of supply).",
+        "The seller's GSTIN (format, state code and check character are verified at start-up). Unset: the seller is not registered for GST and its invoices carry no GST (a bill of supply).",
     }),
   ),
   SELLER_STATE_CODE: Type.String({
@@ -370,6 +371,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       env: false,
       dotenv: false,
     })
+    const gstin = parsed.SELLER_GSTIN === undefined ? null : parseGstin(parsed.SELLER_GSTIN)
+    // Invoices print it: a mistyped GSTIN must stop start-up, not surface on a customer's invoice.
+    if (gstin && !gstin.ok)
+      throw new ConfigError(`Invalid configuration: SELLER_GSTIN is not a valid GSTIN (${gstin.reason}).`)
     return Object.freeze({ ...parsed, DATA_DIR: path.resolve(parsed.DATA_DIR) })
   } catch (err) {
     const errors = (err as { errors?: AjvError[] }).errors

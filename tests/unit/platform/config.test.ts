@@ -14,6 +14,13 @@ function configError(env: Record<string, string | undefined>): ConfigError {
 }
 
 describe('loadConfig', () => {
+  it('refuses a seller GSTIN whose check character is wrong, and keeps a valid one', () => {
+    expect(configError({ SELLER_GSTIN: '27AAPFU0939F1ZW' }).message).toContain(
+      'SELLER_GSTIN is not a valid GSTIN (checksum)',
+    )
+    expect(loadConfig({ SELLER_GSTIN: '27AAPFU0939F1ZV' }).SELLER_GSTIN).toBe('27AAPFU0939F1ZV')
+  })
+
   describe('defaults', () => {
     it('runs with an empty environment and fills every default', () => {
       const config = loadConfig({})
