@@ -20,6 +20,8 @@ import type { ConversionRequest, ConversionResult } from '../workflows/lead-jour
 import { recordActivity } from '../ingestion/activity-log.js'
 import { insertOpportunity } from './opportunities.js'
 import { stageProbabilities } from './pipeline-settings.js'
+import { fieldChanges, recordAudit, type WriteContext } from '../platform/audit.js'
+import { editableFieldsOf } from './accounts.js'
 
 /*
  * Account-first conversion: a qualified lead becomes an Account (matched by domain, then
@@ -210,28 +212,38 @@ export async function convertLead(db: Db, cmd: ConvertCommand): Promise<Conversi
     const { keys, match } = await findAccount(tx, lead, gstin)
     let accountId: string
     let accountName: string
+    const ctx: WriteContext = { actor: { id: by }, requestId: cmd.requestId }
     if (match) {
       accountId = match.account.id
+      const before = await tx.account.findUniqueOrThrow({ where: { id: accountId } })
+      const changes = {
+        // Accounts are never deleted: converting into a deactivated one brings it back.
+        ...(before.isActive ? {} : { isActive: true, deactivatedAt: null, deactivationReason: null }),
+        ...(gstin && !before.gstin ? { gstin, stateCode: before.stateCode ?? gstin.slice(0, 2) } : {}),
+        ...(keys.domain && !before.domain ? { domain: keys.domain } : {}),
+      }
       const account = await tx.account.update({
         where: { id: accountId },
-        data: {
-          // Accounts are never deleted: converting into a deactivated one brings it back.
-          isActive: true,
-          ...(gstin && !match.account.gstin ? { gstin } : {}),
-          ...(keys.domain && !match.account.domain ? { domain: keys.domain } : {}),
-          updatedBy: by,
-        },
+        data: { ...changes, updatedBy: by },
+      })
+      await recordAudit(tx, ctx, {
+        entity: 'account',
+        entityId: accountId,
+        action: 'update',
+        changes: fieldChanges(before, changes),
       })
       accountName = account.name
     } else {
       accountId = uuidv7()
       accountName = cmd.request.account?.name ?? accountNameFor(lead)
-      await tx.account.create({
+      const account = await tx.account.create({
         data: {
           id: accountId,
           name: accountName,
           domain: keys.domain,
           gstin: keys.gstin,
+          // The GSTIN's first two digits are the GST state code: the invoices' place of supply.
+          stateCode: keys.gstin ? keys.gstin.slice(0, 2) : null,
           type: cmd.request.account?.type ?? 'prospect',
           industry: lead.industry,
           companySize: lead.companySize,
@@ -247,10 +259,16 @@ export async function convertLead(db: Db, cmd: ConvertCommand): Promise<Conversi
           updatedBy: by,
         },
       })
+      await recordAudit(tx, ctx, {
+        entity: 'account',
+        entityId: accountId,
+        action: 'create',
+        changes: fieldChanges(null, editableFieldsOf(account)),
+      })
     }
 
     const contactId = uuidv7()
-    await tx.contact.create({
+    const contact = await tx.contact.create({
       data: {
         id: contactId,
         accountId,
@@ -270,6 +288,20 @@ export async function convertLead(db: Db, cmd: ConvertCommand): Promise<Conversi
         updatedBy: by,
       },
     })
+    const {
+      id: _id,
+      createdAt: _c,
+      updatedAt: _u,
+      createdBy: _cb,
+      updatedBy: _ub,
+      ...contactValues
+    } = contact
+    await recordAudit(tx, ctx, {
+      entity: 'contact',
+      entityId: contactId,
+      action: 'create',
+      changes: fieldChanges(null, contactValues),
+    })
 
     // The account's first contact becomes its primary one (a second conversion keeps it).
     await tx.account.updateMany({
@@ -285,26 +317,22 @@ export async function convertLead(db: Db, cmd: ConvertCommand): Promise<Conversi
       cmd.at.slice(0, 10),
       await stageProbabilities(tx),
     )
-    await insertOpportunity(
-      tx,
-      { actor: { id: by } },
-      {
-        id: opportunityId,
-        accountId,
-        contactId,
-        leadId: lead.id,
-        name: opp.name,
-        kind: 'new_business',
-        amount: opp.amount,
-        currency: opp.currency,
-        stage: opp.stage,
-        probability: opp.probability,
-        closeDate: opp.closeDate,
-        ownerId: opp.ownerId,
-        today: cmd.at.slice(0, 10),
-        at,
-      },
-    )
+    await insertOpportunity(tx, ctx, {
+      id: opportunityId,
+      accountId,
+      contactId,
+      leadId: lead.id,
+      name: opp.name,
+      kind: 'new_business',
+      amount: opp.amount,
+      currency: opp.currency,
+      stage: opp.stage,
+      probability: opp.probability,
+      closeDate: opp.closeDate,
+      ownerId: opp.ownerId,
+      today: cmd.at.slice(0, 10),
+      at,
+    })
 
     const activity = await recordActivity(tx, {
       kind: 'conversion',
@@ -326,6 +354,17 @@ export async function convertLead(db: Db, cmd: ConvertCommand): Promise<Conversi
     await tx.lead.update({
       where: { id: lead.id },
       data: { status: 'CONVERTED', journeyStage: 'Converted', updatedBy: by },
+    })
+    await recordAudit(tx, ctx, {
+      entity: 'lead',
+      entityId: lead.id,
+      action: 'convert',
+      changes: {
+        ...fieldChanges(lead, { status: 'CONVERTED', journeyStage: 'Converted' }),
+        accountId: { from: null, to: accountId },
+        contactId: { from: null, to: contactId },
+        opportunityId: { from: null, to: opportunityId },
+      },
     })
     await closeOpenTasks(tx, lead.id, 'converted', by, at)
     if (lead.ownerId && OPEN_STATUSES.has(lead.status)) await adjustOpenLeads(tx, lead.ownerId, -1)

@@ -273,6 +273,17 @@ describe('the lead journey through the API', () => {
       },
     ])
     expect(lead).toMatchObject({ status: 'CONVERTED', journeyStage: 'Converted' })
+    // Every record the conversion wrote is in the audit trail, in the conversion's transaction.
+    const audit = await database.db.auditEvent.findMany({ orderBy: { id: 'asc' } })
+    expect(audit.map((a) => `${a.entity}:${a.action}`)).toEqual([
+      'account:create',
+      'contact:create',
+      'opportunity:create',
+      'lead:convert',
+    ])
+    expect(audit.find((a) => a.entity === 'account')?.changes).toMatchObject({
+      domain: { from: null, to: 'acme-industries.in' },
+    })
     expect(
       await database.db.activity.count({ where: { kind: 'conversion', accountId: ids.accountId } }),
     ).toBe(1)
