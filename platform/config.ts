@@ -1,7 +1,7 @@
 import path from 'node:path'
 import envSchema from 'env-schema'
 import { Type, type Static } from 'typebox'
-import { parseGstin } from '../domain/account/gstin.rules.js'
+import { GST_STATE_CODES, parseGstin } from '../domain/account/gstin.rules.js'
 
 /**
  * Every setting Leadwire reads, as one schema. Each is an environment variable with an
@@ -375,6 +375,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // Invoices print it: a mistyped GSTIN must stop start-up, not surface on a customer's invoice.
     if (gstin && !gstin.ok)
       throw new ConfigError(`Invalid configuration: SELLER_GSTIN is not a valid GSTIN (${gstin.reason}).`)
+    if (!(parsed.SELLER_STATE_CODE in GST_STATE_CODES))
+      throw new ConfigError(
+        `Invalid configuration: SELLER_STATE_CODE ${parsed.SELLER_STATE_CODE} is not a GST state code.`,
+      )
     return Object.freeze({ ...parsed, DATA_DIR: path.resolve(parsed.DATA_DIR) })
   } catch (err) {
     const errors = (err as { errors?: AjvError[] }).errors

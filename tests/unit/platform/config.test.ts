@@ -19,6 +19,9 @@ describe('loadConfig', () => {
       'SELLER_GSTIN is not a valid GSTIN (checksum)',
     )
     expect(loadConfig({ SELLER_GSTIN: '27AAPFU0939F1ZV' }).SELLER_GSTIN).toBe('27AAPFU0939F1ZV')
+    expect(configError({ SELLER_STATE_CODE: '50' }).message).toContain(
+      'SELLER_STATE_CODE 50 is not a GST state code',
+    )
   })
 
   describe('defaults', () => {
