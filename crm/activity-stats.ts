@@ -42,6 +42,20 @@ export async function activityBuckets(db: Db, q: ActivityStatsQuery): Promise<Ac
      ORDER BY 1, 2, 3`
 }
 
+/**
+ * Whether PostgreSQL reads `zone` as the IANA zone of that name. It looks a name up as an
+ * abbreviation first, so 'IST' (India to ICU, Israel to PostgreSQL) or 'CET' (no summer
+ * time as an abbreviation) would be cut in another zone than the caller meant; names ICU
+ * knows and PostgreSQL does not ('CTT', 'AET') would fail the query. UTC and GMT read alike.
+ */
+export async function isDatabaseTimeZone(db: Db, zone: string): Promise<boolean> {
+  const [row] = await db.$queryRaw<{ ok: boolean }[]>`
+    SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE lower(name) = lower(${zone}))
+       AND (upper(${zone}) IN ('UTC', 'GMT')
+            OR NOT EXISTS (SELECT 1 FROM pg_timezone_abbrevs WHERE lower(abbrev) = lower(${zone}))) AS ok`
+  return row?.ok === true
+}
+
 export interface OwnerTotals {
   actorId: string
   total: number

@@ -213,13 +213,15 @@ export async function convertLead(db: Db, cmd: ConvertCommand): Promise<Conversi
     let accountId: string
     let accountName: string
     const ctx: WriteContext = { actor: { id: by }, requestId: cmd.requestId }
+    const contactId = uuidv7()
     if (match) {
       accountId = match.account.id
       const before = await tx.account.findUniqueOrThrow({ where: { id: accountId } })
       const changes = {
         // Accounts are never deleted: converting into a deactivated one brings it back.
         ...(before.isActive ? {} : { isActive: true, deactivatedAt: null, deactivationReason: null }),
-        ...(gstin && !before.gstin ? { gstin, stateCode: before.stateCode ?? gstin.slice(0, 2) } : {}),
+        // A GSTIN fixes the GST state code (the account rules refuse the two disagreeing).
+        ...(gstin && !before.gstin ? { gstin, stateCode: gstin.slice(0, 2) } : {}),
         ...(keys.domain && !before.domain ? { domain: keys.domain } : {}),
       }
       const account = await tx.account.update({
@@ -255,6 +257,8 @@ export async function convertLead(db: Db, cmd: ConvertCommand): Promise<Conversi
           ownerId: lead.ownerId,
           lifecycleStage: 'MQA',
           lifecycleChangedAt: at,
+          // Its first contact, created below, is its primary one (no foreign key to wait for).
+          primaryContactId: contactId,
           createdBy: by,
           updatedBy: by,
         },
@@ -263,11 +267,10 @@ export async function convertLead(db: Db, cmd: ConvertCommand): Promise<Conversi
         entity: 'account',
         entityId: accountId,
         action: 'create',
-        changes: fieldChanges(null, editableFieldsOf(account)),
+        changes: fieldChanges(null, { ...editableFieldsOf(account), primaryContactId: contactId }),
       })
     }
 
-    const contactId = uuidv7()
     const contact = await tx.contact.create({
       data: {
         id: contactId,
@@ -303,11 +306,18 @@ export async function convertLead(db: Db, cmd: ConvertCommand): Promise<Conversi
       changes: fieldChanges(null, contactValues),
     })
 
-    // The account's first contact becomes its primary one (a second conversion keeps it).
-    await tx.account.updateMany({
+    // A matched account's first contact becomes its primary one (a second conversion keeps it).
+    const madePrimary = await tx.account.updateMany({
       where: { id: accountId, primaryContactId: null },
-      data: { primaryContactId: contactId },
+      data: { primaryContactId: contactId, updatedBy: by },
     })
+    if (madePrimary.count === 1)
+      await recordAudit(tx, ctx, {
+        entity: 'account',
+        entityId: accountId,
+        action: 'update',
+        changes: { primaryContactId: { from: null, to: contactId } },
+      })
 
     const opportunityId = uuidv7()
     const opp = opportunityFor(

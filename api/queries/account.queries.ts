@@ -6,7 +6,9 @@ import { NotFoundError } from '../../platform/errors.js'
 import type { HistoryQuery, ListAccountsQuery } from '../schemas/account.schema.js'
 import { cursorError, decodeCursor } from './cursor.js'
 import { textContains } from './filters.js'
-import { afterCursor, toPage } from './keyset.js'
+import { afterCursor, cursorTime, toPage } from './keyset.js'
+
+const MAX_BIGINT = 2n ** 63n - 1n
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
@@ -47,7 +49,7 @@ export async function listAccounts(db: Db, q: ListAccountsQuery) {
         ...(Object.keys(healthScore).length ? { healthScore } : {}),
       },
       textContains(q.q, ['name']),
-      afterCursor(q.cursor, 'name', 'asc') ?? {},
+      afterCursor(q.cursor, 'name', 'asc', false, 'uuid') ?? {},
     ],
   }
   const rows = await db.account.findMany({
@@ -85,8 +87,9 @@ export async function listAccountHistory(db: Db, id: string, q: HistoryQuery) {
   const where: Prisma.AuditEventWhereInput = { entity: 'account', entityId: id }
   if (q.cursor) {
     const c = decodeCursor(q.cursor)
-    const at = new Date(String(c.v))
-    if (!/^[0-9]{1,19}$/.test(c.id) || Number.isNaN(at.getTime())) throw cursorError()
+    const at = cursorTime(c.v)
+    // A bigint sequence: at most 2^63 - 1, or PostgreSQL refuses the comparison (a 500).
+    if (!/^[0-9]{1,19}$/.test(c.id) || BigInt(c.id) > MAX_BIGINT || at === null) throw cursorError()
     where.OR = [{ at: { lt: at } }, { at, id: { lt: BigInt(c.id) } }]
   }
   const rows = await db.auditEvent.findMany({

@@ -1,4 +1,4 @@
-import { activityBuckets, ownerTotals } from '../../crm/activity-stats.js'
+import { activityBuckets, isDatabaseTimeZone, ownerTotals } from '../../crm/activity-stats.js'
 import {
   assertSubjectExists,
   timelineRows,
@@ -11,7 +11,7 @@ import type { Db } from '../../platform/database/prisma.js'
 import { LeadwireError } from '../../platform/errors.js'
 import type { ActivityStatsQuery, TimelineQuery } from '../schemas/activity.schema.js'
 import { cursorError, decodeCursor } from './cursor.js'
-import { toPage } from './keyset.js'
+import { cursorTime, isUuid, toPage } from './keyset.js'
 
 const DAY_MS = 86_400_000
 /** Longest statistics window: two years of daily buckets is already a long answer. */
@@ -42,8 +42,8 @@ export async function timelinePage(db: Db, subject: TimelineSubject, q: Timeline
   let after: { at: Date; id: string } | undefined
   if (q.cursor) {
     const c = decodeCursor(q.cursor)
-    const at = new Date(String(c.v))
-    if (Number.isNaN(at.getTime()) || !/^[0-9a-f-]{36}$/i.test(c.id)) throw cursorError()
+    const at = cursorTime(c.v)
+    if (at === null || !isUuid(c.id)) throw cursorError()
     after = { at, id: c.id }
   }
   const rows = await timelineRows(db, subject, { kinds, after, limit: q.limit })
@@ -66,8 +66,10 @@ const userIdOf = (actorId: string) => (actorId.startsWith('user:') ? actorId.sli
 export async function activityStats(db: Db, q: ActivityStatsQuery, now: Date) {
   const to = q.to ? new Date(q.to) : now
   const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * DAY_MS)
-  if (!isValidTimeZone(q.tz))
+  if (!isValidTimeZone(q.tz) || !(await isDatabaseTimeZone(db, q.tz)))
     throw badQuery('/querystring/tz', 'must be an IANA time zone such as Asia/Kolkata')
+  // Year 0000 is a valid ISO timestamp that PostgreSQL refuses.
+  if (from.getUTCFullYear() < 1) throw badQuery('/querystring/from', 'must not be before the year 1')
   if (from >= to) throw badQuery('/querystring/from', 'must be before to')
   if (to.getTime() - from.getTime() > MAX_STATS_DAYS * DAY_MS)
     throw badQuery('/querystring/from', `must be at most ${MAX_STATS_DAYS} days before to`)

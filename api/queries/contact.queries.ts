@@ -54,7 +54,7 @@ export async function listContacts(db: Db, q: ListContactsQuery) {
         ...(q.role ? { roles: { has: q.role } } : {}),
       },
       textContains(q.q, ['firstName', 'lastName', 'email']),
-      afterCursor(q.cursor, 'createdAt', 'desc', true) ?? {},
+      afterCursor(q.cursor, 'createdAt', 'desc', true, 'uuid') ?? {},
     ],
   }
   const rows = await db.contact.findMany({

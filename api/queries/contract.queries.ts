@@ -42,7 +42,7 @@ export async function listContracts(db: Db, q: Static<typeof ListContractsQuery>
     ...(q.status ? { status: q.status } : {}),
     ...(q.endingBefore ? { endDate: { lt: dateColumn(q.endingBefore) } } : {}),
   }
-  const after = afterCursor(q.cursor, 'endDate', 'asc', true)
+  const after = afterCursor(q.cursor, 'endDate', 'asc', true, 'uuid')
   const rows = await db.contract.findMany({
     where: after ? { AND: [where, after] } : where,
     orderBy: [{ endDate: 'asc' }, { id: 'asc' }],

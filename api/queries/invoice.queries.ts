@@ -128,7 +128,7 @@ export async function listInvoices(db: Db, q: ListInvoicesQuery, now = new Date(
               },
             }
           : {},
-      afterCursor(q.cursor, 'issueDate', 'desc', true) ?? {},
+      afterCursor(q.cursor, 'issueDate', 'desc', true, 'uuid') ?? {},
     ],
   }
   const rows = await db.invoice.findMany({
@@ -149,7 +149,7 @@ export async function listPayments(db: Db, invoiceId: string, q: ListPaymentsQue
   const exists = await db.invoice.findUnique({ where: { id: invoiceId }, select: { id: true } })
   if (!exists) throw new NotFoundError('invoice', invoiceId)
   const rows = await db.payment.findMany({
-    where: { AND: [{ invoiceId }, afterCursor(q.cursor, 'receivedAt', 'asc', true) ?? {}] },
+    where: { AND: [{ invoiceId }, afterCursor(q.cursor, 'receivedAt', 'asc', true, 'uuid') ?? {}] },
     orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }],
     take: q.limit + 1,
   })

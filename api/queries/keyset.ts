@@ -14,20 +14,45 @@ export interface Page<T> {
   nextCursor: string | null
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** The instants PostgreSQL and the driver store and compare: years 0001 to 9999. */
+const STORABLE = { from: Date.parse('0001-01-01T00:00:00Z'), until: Date.parse('+010000-01-01T00:00:00Z') }
+
+/**
+ * Whether `ms` is an instant PostgreSQL accepts as a timestamptz parameter. JS reads years 0
+ * and below or past 9999 ('0000-01-01T00:00:00Z'); PostgreSQL refuses them (a 500).
+ */
+export const isStorableInstant = (ms: number) => ms >= STORABLE.from && ms < STORABLE.until
+
+/** A cursor's time as a Date, or null when it is not one PostgreSQL can compare against. */
+export function cursorTime(v: string | number): Date | null {
+  if (typeof v !== 'string') return null
+  const at = new Date(v)
+  return isStorableInstant(at.getTime()) ? at : null
+}
+
+/** Whether a cursor's id is a uuid (tables keyed by uuid refuse any other text: a 500). */
+export const isUuid = (id: string) => UUID.test(id)
+
 /**
  * The Prisma `where` fragment for "after the cursor" on (field, id). Dates travel in the
- * cursor as ISO strings and come back as Dates when `asDate` is set.
+ * cursor as ISO strings and come back as Dates when `asDate` is set. `idFormat` 'uuid' is
+ * for tables keyed by uuid: a cursor with another id is refused (400) rather than sent to
+ * PostgreSQL. A sort value of the wrong type is refused the same way.
  */
 export function afterCursor(
   raw: string | undefined,
   field: string,
   direction: 'asc' | 'desc',
   asDate = false,
+  idFormat: 'uuid' | 'text' = 'text',
 ): Record<string, unknown> | undefined {
   if (!raw) return undefined
   const c = decodeCursor(raw)
-  const value = asDate ? new Date(String(c.v)) : c.v
-  if (asDate && Number.isNaN((value as Date).getTime())) throw cursorError()
+  const value = asDate ? cursorTime(c.v) : c.v
+  if (value === null || (!asDate && typeof value !== 'string')) throw cursorError()
+  if (idFormat === 'uuid' && !isUuid(c.id)) throw cursorError()
   const beyond = direction === 'asc' ? 'gt' : 'lt'
   return { OR: [{ [field]: { [beyond]: value } }, { [field]: value, id: { [beyond]: c.id } }] }
 }

@@ -119,7 +119,7 @@ export async function listOpportunities(db: Db, q: ListOpportunitiesQuery, now: 
   if (q.forecastCategory) and.push(forecastFilter(q.forecastCategory, today))
   if (q.closeDateFrom) and.push({ closeDate: { gte: dateOf(q.closeDateFrom) } })
   if (q.closeDateTo) and.push({ closeDate: { lte: dateOf(q.closeDateTo) } })
-  const after = afterCursor(q.cursor, 'closeDate', 'asc', true)
+  const after = afterCursor(q.cursor, 'closeDate', 'asc', true, 'uuid')
   if (after) and.push(after as Prisma.OpportunityWhereInput)
   const rows = await db.opportunity.findMany({
     where: { AND: and },

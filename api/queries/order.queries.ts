@@ -58,7 +58,7 @@ export async function listOrders(db: Db, q: ListOrdersQuery) {
         ...(q.accountId ? { accountId: q.accountId } : {}),
         ...(q.status ? { status: q.status } : {}),
       },
-      afterCursor(q.cursor, 'orderedAt', 'desc', true) ?? {},
+      afterCursor(q.cursor, 'orderedAt', 'desc', true, 'uuid') ?? {},
     ],
   }
   const rows = await db.salesOrder.findMany({

@@ -83,7 +83,7 @@ export async function listTasks(db: Db, q: TaskFilters, now = new Date()) {
       q.includeSnoozed
         ? {}
         : { OR: [{ status: { not: 'open' } }, { snoozedUntil: null }, { snoozedUntil: { lte: now } }] },
-      (afterCursor(q.cursor, 'dueAt', 'asc', true) ?? {}) as Prisma.TaskWhereInput,
+      (afterCursor(q.cursor, 'dueAt', 'asc', true, 'uuid') ?? {}) as Prisma.TaskWhereInput,
     ],
   }
   const rows = await db.task.findMany({

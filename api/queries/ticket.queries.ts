@@ -60,7 +60,7 @@ export async function listTickets(db: Db, q: Static<typeof ListTicketsQuery>, no
       : {}),
     ...(q.breached === false ? { firstResponseBreachedAt: null, resolutionBreachedAt: null } : {}),
   }
-  const after = afterCursor(q.cursor, 'createdAt', 'desc', true)
+  const after = afterCursor(q.cursor, 'createdAt', 'desc', true, 'uuid')
   const rows = await db.ticket.findMany({
     where: after ? { AND: [where, after] } : where,
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],

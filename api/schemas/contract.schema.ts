@@ -102,7 +102,12 @@ export const ListContractsQuery = Type.Object(
     accountId: Type.Optional(Uuid),
     status: Type.Optional(Type.Enum([...CONTRACT_STATUSES])),
     endingBefore: Type.Optional(
-      Type.String({ format: 'date', description: 'Only contracts ending before this date.' }),
+      // Year 0000 passes the date format but not PostgreSQL.
+      Type.String({
+        format: 'date',
+        pattern: '^(?!0000-)',
+        description: 'Only contracts ending before this date.',
+      }),
     ),
     ...PageQueryFields,
   },

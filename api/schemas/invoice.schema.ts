@@ -32,8 +32,12 @@ export const CreateInvoiceBody = Type.Object(
         },
       ),
     ),
-    issueDate: Type.Optional(Day('Default: today in India (Asia/Kolkata). Not in the future.')),
-    dueDate: Type.Optional(Day('Default: issueDate + INVOICE_PAYMENT_TERMS_DAYS.')),
+    issueDate: Type.Optional(
+      Day('Default: today in India (Asia/Kolkata). Not in the future, nor before 2017-07-01 (GST).'),
+    ),
+    dueDate: Type.Optional(
+      Day('Default: issueDate + INVOICE_PAYMENT_TERMS_DAYS. From issueDate to 365 days after it.'),
+    ),
     contactId: Type.Optional(
       Type.String({
         format: 'uuid',

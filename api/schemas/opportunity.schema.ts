@@ -11,6 +11,8 @@ const NullableId = Type.Union([Id, Type.Null()])
 const NullableString = Type.Union([Type.String(), Type.Null()])
 const NullableTime = Type.Union([Type.String({ format: 'date-time' }), Type.Null()])
 const CalendarDate = Type.String({ format: 'date', description: "'YYYY-MM-DD'." })
+/** A filter date: year 0000 passes `format: 'date'`, but PostgreSQL refuses it (a 500). */
+const FilterDate = Type.String({ format: 'date', pattern: '^(?!0000)', description: "'YYYY-MM-DD'." })
 const Amount = Type.Number({
   minimum: 0,
   maximum: MAX_OPPORTUNITY_AMOUNT,
@@ -154,8 +156,8 @@ export const ListOpportunitiesQuery = Type.Object(
       Type.Enum([...FORECAST_CATEGORIES], { description: 'The category as of today.' }),
     ),
     open: Type.Optional(Type.Boolean({ description: 'true: open deals only; false: won or lost only.' })),
-    closeDateFrom: Type.Optional(CalendarDate),
-    closeDateTo: Type.Optional(CalendarDate),
+    closeDateFrom: Type.Optional(FilterDate),
+    closeDateTo: Type.Optional(FilterDate),
     limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
     cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page.' })),
   },

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { MANUAL_TASK_KINDS, TASK_PRIORITIES } from '../../crm/task-commands.js'
 import { TASK_OUTCOMES } from '../../crm/tasks.js'
-import { IsoTime, Text } from './primitives.js'
+import { IsoTime, NO_NUL, Text } from './primitives.js'
 
 const NullableString = Type.Union([Type.String(), Type.Null()])
 const NullableTime = Type.Union([Type.String({ format: 'date-time' }), Type.Null()])
@@ -96,7 +96,7 @@ export const CompleteTaskBody = Type.Object(
       description:
         'contacted and meeting_booked mark the lead contacted; the journey hears of every outcome.',
     }),
-    note: Type.Optional(Type.String({ maxLength: 2000 })),
+    note: Type.Optional(Type.String({ maxLength: 2000, pattern: NO_NUL })),
   },
   { additionalProperties: false, title: 'CompleteTask' },
 )

@@ -23,6 +23,8 @@ const BOLD = path.join(FONT_DIR, 'DejaVuSans-Bold.ttf')
 const MARGIN = 40
 const PAGE_WIDTH = 595.28 // A4
 const CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
+/** Room the totals, the amount in words and the signature need below the last line (points). */
+const CLOSING_HEIGHT = 240
 
 interface Column {
   title: string
@@ -175,8 +177,13 @@ export async function renderInvoicePdf(invoice: InvoiceWithDetail): Promise<Buff
     )
   }
 
-  // Totals
+  // Totals. They, the amount in words and the signature are kept on one page: each is placed
+  // at an explicit y, so a page break pdfkit made in the middle would scatter them, one per page.
   y += 8
+  if (y + CLOSING_HEIGHT > doc.page.height - MARGIN) {
+    doc.addPage()
+    y = MARGIN
+  }
   const totals: [string, string][] = [
     ['Taxable value', formatMoney(paise(invoice.subtotal), currency)],
     ...(intra

@@ -48,6 +48,15 @@ export const OPEN_INVOICE_STATUSES: readonly InvoiceStatus[] = ['issued', 'parti
  */
 export const EXPORT_PLACE_OF_SUPPLY = '96'
 
+/** GST came into force on 1 July 2017: no tax invoice is dated earlier (nor numbered in a year before it). */
+export const GST_START_DATE = '2017-07-01'
+/**
+ * The longest payment term, as INVOICE_PAYMENT_TERMS_DAYS allows: the collection schedule
+ * runs to 30 days past the due date, and a due date like 9999-12-31 would put it beyond
+ * the dates it can compute (the workflow would fail on every attempt).
+ */
+export const MAX_PAYMENT_TERM_DAYS = 365
+
 /** A party as the invoice prints it. */
 export interface PartySnapshot {
   name: string
@@ -143,7 +152,11 @@ export async function createInvoice(
   const issueDate = cmd.issueDate ?? today
   const dueDate = cmd.dueDate ?? addDays(issueDate, settings.paymentTermsDays)
   if (issueDate > today) throw rule('/body/issueDate', 'cannot be after today (India time)')
+  if (issueDate < GST_START_DATE)
+    throw rule('/body/issueDate', `cannot be before ${GST_START_DATE}, when GST came into force`)
   if (dueDate < issueDate) throw rule('/body/dueDate', 'cannot be before the issue date')
+  if (dueDate > addDays(issueDate, MAX_PAYMENT_TERM_DAYS))
+    throw rule('/body/dueDate', `cannot be more than ${MAX_PAYMENT_TERM_DAYS} days after the issue date`)
   const { seller } = settings
 
   return db.$transaction(
@@ -219,6 +232,11 @@ export async function createInvoice(
         igst: moneyDecimal(totals.igst),
         roundOff: moneyDecimal(totals.roundOff),
         total: moneyDecimal(totals.total),
+        // Nothing to collect (free lines, or a total under 50 paise rounded away): settled at
+        // issue, else it would sit open forever (no payment can be more than 0), turn overdue
+        // and be chased for ₹0.00 up to a collections task.
+        status: totals.total === 0 ? 'paid' : 'issued',
+        paidAt: totals.total === 0 ? now : null,
       }
       await tx.invoice.create({
         data: {

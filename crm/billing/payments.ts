@@ -51,6 +51,8 @@ export async function recordPayment(
   if (amountPaise === null || amountPaise <= 0)
     throw rule('/body/amount', 'must be more than 0, with at most 2 decimals', 'The amount is not valid.')
   const reference = cmd.reference.trim()
+  // The schema's minLength counts spaces: '   ' would be stored as an empty reference.
+  if (reference === '') throw rule('/body/reference', 'must not be blank', 'The payment reference is blank.')
   const receivedAt = cmd.receivedAt ? new Date(cmd.receivedAt) : now
   if (receivedAt.getTime() > now.getTime() + CLOCK_SKEW_MS)
     throw rule('/body/receivedAt', 'cannot be in the future', 'The payment date is in the future.')
@@ -89,10 +91,16 @@ export async function recordPayment(
     })
     const paidPaise = paise(invoice.amountPaid) + amountPaise
     const settled = paidPaise === paise(invoice.total)
+    // Paid when the last money arrived: a payment recorded late (a cheque entered after a
+    // later transfer) must not date the settlement before a payment it includes.
+    const lastReceivedAt = invoice.payments.reduce(
+      (latest, p) => (p.receivedAt > latest ? p.receivedAt : latest),
+      receivedAt,
+    )
     const update = {
       amountPaid: moneyDecimal(paidPaise),
       status: settled ? 'paid' : 'partially_paid',
-      paidAt: settled ? receivedAt : null,
+      paidAt: settled ? lastReceivedAt : null,
     }
     await tx.invoice.update({ where: { id: invoiceId }, data: { ...update, updatedBy: ctx.actor.id } })
     await recordAudit(tx, ctx, {

@@ -16,6 +16,11 @@ export type CallOutcome = (typeof CALL_OUTCOMES)[number]
 
 /** How far ahead of the server clock an activity may be dated: room for clock skew, not for plans. */
 export const MAX_FUTURE_MS = 5 * 60_000
+/**
+ * Earliest time an activity may be dated, 0001-01-01T00:00:00Z: an ISO timestamp may name year
+ * 0000, which `Date` reads and PostgreSQL refuses.
+ */
+export const MIN_OCCURRED_AT = -62_135_596_800_000
 /** Longest call or meeting, in seconds (a day). */
 export const MAX_DURATION_SECONDS = 24 * 60 * 60
 
@@ -49,7 +54,8 @@ export interface FieldError {
 /**
  * Every problem with a logged activity, beyond its shape; empty when it is valid.
  *
- * - occurredAt: not more than MAX_FUTURE_MS after `now` (something that happened).
+ * - occurredAt: not more than MAX_FUTURE_MS after `now` (something that happened), and not
+ *   before MIN_OCCURRED_AT.
  * - durationSeconds: calls and meetings only; an integer from 0 to MAX_DURATION_SECONDS.
  * - outcome: calls only, one of CALL_OUTCOMES.
  * - direction: a note is internal (nobody sent or received it).
@@ -62,6 +68,8 @@ export function validateActivityDraft(draft: ActivityDraftInput, now: number): F
     errors.push({ pointer: '/occurredAt', message: 'must be a timestamp' })
   else if (draft.occurredAt > now + MAX_FUTURE_MS)
     errors.push({ pointer: '/occurredAt', message: 'must not be more than 5 minutes in the future' })
+  else if (draft.occurredAt < MIN_OCCURRED_AT)
+    errors.push({ pointer: '/occurredAt', message: 'must not be before the year 1' })
   if (draft.durationSeconds !== undefined) {
     if (draft.kind !== 'call' && draft.kind !== 'meeting')
       errors.push({ pointer: '/durationSeconds', message: 'is for calls and meetings only' })

@@ -295,7 +295,8 @@ describe('timelines', () => {
 
     const onLead = await logged({ kind: 'email', occurredAt: minutesAgo(50), leadId: convertedLead })
     const onAccount = await logged({ kind: 'note', occurredAt: minutesAgo(40), accountId })
-    const onContact = await logged({ kind: 'call', occurredAt: minutesAgo(30), contactId })
+    // Linked to both the contact and its account: one entry on the account's timeline, not two.
+    const onContact = await logged({ kind: 'call', occurredAt: minutesAgo(30), contactId, accountId })
     const onDeal = await logged({ kind: 'meeting', occurredAt: minutesAgo(20), opportunityId: dealId })
     const sameTime = minutesAgo(10)
     const tieA = await logged({ kind: 'whatsapp', occurredAt: sameTime, contactId })

@@ -1,15 +1,10 @@
-import type { FastifyInstance } from 'fastify'
 import { PDFParse } from 'pdf-parse'
 import { uuidv7 } from 'uuidv7'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { nextDocumentNumber } from '../../crm/document-numbers.js'
-import { insertOpportunity } from '../../crm/opportunities.js'
-import { gstinCheckCharacter } from '../../domain/account/gstin.rules.js'
-import { addDays, indiaDate } from '../../domain/time/india-date.rules.js'
+import { addDays } from '../../domain/time/india-date.rules.js'
 import { financialYearOf } from '../../domain/billing/financial-year.rules.js'
-import { buildTestApp } from '../support/app.js'
-import { testConfig } from '../support/config.js'
-import { createTestDatabase, truncateAll, type TestDatabase } from '../support/database.js'
+import { BUYER_KA, LINES, SELLER_GSTIN, today, useBillingApp, type InvoiceBody } from '../support/billing.js'
 import { expectProblem } from '../support/problem.js'
 
 /*
@@ -18,162 +13,9 @@ import { expectProblem } from '../support/problem.js'
  * supply, partial and idempotent payments, voids, the overdue filter and the PDF.
  */
 
-const SELLER_GSTIN = '27AAPFU0939F1ZV' // Maharashtra
-const gstin = (first14: string) => `${first14}${gstinCheckCharacter(first14)}`
-const BUYER_KA = gstin('29AAGCB7383J1Z')
-let pan = 1000
-/** A fresh Maharashtra GSTIN (an account's GSTIN is unique). */
-const anotherMaharashtraGstin = () => gstin(`27AABCT${++pan}L1Z`)
-const OWNER = 'user-owner'
-
-let database: TestDatabase
-let app: FastifyInstance
-const db = () => database.db
-
-beforeAll(async () => {
-  database = await createTestDatabase()
-  app = await buildTestApp({
-    config: testConfig({
-      SELLER_GSTIN,
-      SELLER_NAME: 'Leadwire Test Traders',
-      INVOICE_PAYMENT_TERMS_DAYS: '15',
-    }),
-    db: database.db,
-  })
-})
-afterAll(async () => {
-  await app?.close()
-  await database?.drop()
-})
-afterEach(async () => truncateAll(db()))
-
-const today = () => indiaDate(Date.now())
+const { db, inject, post, deal, order, invoice } = useBillingApp()
 const fy = () => financialYearOf(today())
 const short = () => fy().slice(2)
-
-interface Buyer {
-  gstin?: string | null
-  stateCode?: string | null
-  country?: string | null
-}
-
-/** An account with a billing contact and a primary contact, and a won (or open) deal. */
-async function deal(
-  buyer: Buyer = { gstin: anotherMaharashtraGstin(), stateCode: '27', country: 'IN' },
-  stage = 'closed_won',
-) {
-  await db().user.upsert({
-    where: { id: OWNER },
-    create: { id: OWNER, name: 'Kavya Iyer', email: 'kavya@leadwire.test', role: 'ae' },
-    update: {},
-  })
-  const accountId = uuidv7()
-  const primaryId = uuidv7()
-  const billingId = uuidv7()
-  await db().account.create({
-    data: {
-      id: accountId,
-      name: `Acme ${accountId.slice(-6)}`,
-      gstin: buyer.gstin ?? null,
-      stateCode: buyer.stateCode ?? null,
-      country: buyer.country ?? null,
-      city: 'Pune',
-      addressLine1: '12 MG Road',
-      ownerId: OWNER,
-      currency: 'INR',
-      createdBy: 'test',
-      updatedBy: 'test',
-    },
-  })
-  await db().contact.createMany({
-    data: [
-      {
-        id: primaryId,
-        accountId,
-        firstName: 'Meera',
-        email: 'meera@acme.test',
-        createdBy: 't',
-        updatedBy: 't',
-      },
-      {
-        id: billingId,
-        accountId,
-        firstName: 'Arjun',
-        email: 'accounts@acme.test',
-        roles: ['billing'],
-        createdBy: 't',
-        updatedBy: 't',
-      },
-    ],
-  })
-  await db().account.update({ where: { id: accountId }, data: { primaryContactId: primaryId } })
-  const opp = await db().$transaction((tx) =>
-    insertOpportunity(
-      tx,
-      { actor: { id: 'test' } },
-      {
-        accountId,
-        name: 'Annual plan',
-        kind: 'new_business',
-        amount: 118000,
-        currency: 'INR',
-        stage: stage as 'closed_won',
-        probability: stage === 'closed_won' ? 100 : 40,
-        closeDate: today(),
-        ownerId: OWNER,
-        today: today(),
-        at: new Date(),
-      },
-    ),
-  )
-  return { accountId, opportunityId: opp.id, billingId, primaryId, gstin: buyer.gstin ?? null }
-}
-
-const LINES = [
-  { description: 'Leadwire annual licence', hsnSac: '997331', quantity: 1, unitPrice: 100000, gstRate: 18 },
-]
-
-async function post(url: string, payload: object) {
-  return app.inject({ method: 'POST', url, payload })
-}
-
-async function order(opportunityId: string, lines: object[] = LINES) {
-  const res = await post('/v1/orders', { opportunityId, lines })
-  expect(res.statusCode, res.body).toBe(201)
-  return res.json<{ id: string; number: string; lines: { id: string }[] }>()
-}
-
-interface InvoiceBody {
-  id: string
-  number: string
-  status: string
-  taxRegime: string
-  placeOfSupply: string
-  subtotal: number
-  cgst: number
-  sgst: number
-  igst: number
-  roundOff: number
-  total: number
-  amountPaid: number
-  balanceDue: number
-  contactId: string | null
-  issueDate: string
-  dueDate: string
-  overdue: boolean
-  daysOverdue: number
-  paidAt: string | null
-  seller: { gstin: string | null }
-  buyer: { gstin: string | null; stateCode: string | null; country: string }
-  lines: { taxableValue: number; cgst: number; sgst: number; igst: number; total: number; quantity: number }[]
-  payments: { id: string }[]
-}
-
-async function invoice(payload: object) {
-  const res = await post('/v1/invoices', payload)
-  expect(res.statusCode, res.body).toBe(201)
-  return res.json<InvoiceBody>()
-}
 
 async function outbox(topic: string) {
   return db().outboxEvent.findMany({ where: { topic }, orderBy: { id: 'asc' } })
@@ -251,17 +93,15 @@ describe('sales orders', () => {
     const b = await deal()
     const first = await order(a.opportunityId)
     const second = await order(b.opportunityId)
-    const page1 = (await app.inject({ url: '/v1/orders?limit=1' })).json()
+    const page1 = (await inject({ url: '/v1/orders?limit=1' })).json()
     expect(page1.items.map((o: { id: string }) => o.id)).toEqual([second.id])
-    const page2 = (await app.inject({ url: `/v1/orders?limit=1&cursor=${page1.nextCursor}` })).json()
+    const page2 = (await inject({ url: `/v1/orders?limit=1&cursor=${page1.nextCursor}` })).json()
     expect(page2).toMatchObject({ items: [{ id: first.id }], nextCursor: null })
-    const filtered = (
-      await app.inject({ url: `/v1/orders?accountId=${a.accountId}&status=confirmed` })
-    ).json()
+    const filtered = (await inject({ url: `/v1/orders?accountId=${a.accountId}&status=confirmed` })).json()
     expect(filtered.items.map((o: { id: string }) => o.id)).toEqual([first.id])
-    const one = await app.inject({ url: `/v1/orders/${first.id}` })
+    const one = await inject({ url: `/v1/orders/${first.id}` })
     expect(one.json().lines).toHaveLength(1)
-    expectProblem(await app.inject({ url: `/v1/orders/${uuidv7()}` }), 404, 'not_found')
+    expectProblem(await inject({ url: `/v1/orders/${uuidv7()}` }), 404, 'not_found')
   })
 })
 
@@ -297,7 +137,7 @@ describe('GST invoices', () => {
       { taxableValue: 100000, cgst: 9000, sgst: 9000, igst: 0, total: 118000 },
       { taxableValue: 83.33, cgst: 2.08, sgst: 2.08, total: 87.49 },
     ])
-    const stored = (await app.inject({ url: `/v1/orders/${o.id}` })).json()
+    const stored = (await inject({ url: `/v1/orders/${o.id}` })).json()
     expect(stored.status).toBe('invoiced')
     expect(stored.lines.map((l: { invoicedQuantity: number }) => l.invoicedQuantity)).toEqual([1, 2.5])
     expect((await outbox('invoice.issued')).map((e) => e.payload)).toEqual([{ invoiceId: inv.id }])
@@ -347,7 +187,7 @@ describe('GST invoices', () => {
       contactId: d.primaryId,
     })
     expect(part).toMatchObject({ subtotal: 4000, cgst: 360, sgst: 360, total: 4720, contactId: d.primaryId })
-    expect((await app.inject({ url: `/v1/orders/${o.id}` })).json().status).toBe('partially_invoiced')
+    expect((await inject({ url: `/v1/orders/${o.id}` })).json().status).toBe('partially_invoiced')
     const over = expectProblem(
       await post('/v1/invoices', { orderId: o.id, lines: [{ orderLineId: lineId, quantity: 6.5 }] }),
       422,
@@ -404,7 +244,7 @@ describe('GST invoices', () => {
       voidReason: 'Wrong billing address',
       balanceDue: 0,
     })
-    expect((await app.inject({ url: `/v1/orders/${o.id}` })).json()).toMatchObject({
+    expect((await inject({ url: `/v1/orders/${o.id}` })).json()).toMatchObject({
       status: 'confirmed',
       lines: [{ invoicedQuantity: 0 }],
     })
@@ -436,7 +276,7 @@ describe('payments', () => {
       receivedAt: new Date().toISOString(),
     })
     expect(first.statusCode, first.body).toBe(201)
-    const afterFirst = (await app.inject({ url: `/v1/invoices/${inv.id}` })).json<InvoiceBody>()
+    const afterFirst = (await inject({ url: `/v1/invoices/${inv.id}` })).json<InvoiceBody>()
     expect(afterFirst).toMatchObject({
       status: 'partially_paid',
       amountPaid: 50000,
@@ -468,15 +308,15 @@ describe('payments', () => {
 
     const last = await post(url, { amount: 68000, method: 'upi', reference: 'UPI-2' })
     expect(last.statusCode).toBe(201)
-    const paid = (await app.inject({ url: `/v1/invoices/${inv.id}` })).json<InvoiceBody>()
+    const paid = (await inject({ url: `/v1/invoices/${inv.id}` })).json<InvoiceBody>()
     expect(paid).toMatchObject({ status: 'paid', amountPaid: 118000, balanceDue: 0 })
     expect(paid.paidAt).not.toBeNull()
     expect(paid.payments).toHaveLength(2)
     expectProblem(await post(url, { amount: 1, method: 'cash', reference: 'R-3' }), 422, 'rule_violation')
 
-    const listed = (await app.inject({ url: `${url}?limit=1` })).json()
+    const listed = (await inject({ url: `${url}?limit=1` })).json()
     expect(listed.items).toHaveLength(1)
-    const rest = (await app.inject({ url: `${url}?limit=1&cursor=${listed.nextCursor}` })).json()
+    const rest = (await inject({ url: `${url}?limit=1&cursor=${listed.nextCursor}` })).json()
     expect(rest.items[0].reference).toBe('UPI-2')
 
     expect((await outbox('invoice.changed')).map((e) => e.payload)).toEqual([
@@ -521,15 +361,15 @@ describe('invoice lists', () => {
       reference: 'CHQ 001122',
     })
 
-    const list = (await app.inject({ url: '/v1/invoices?overdue=true' })).json()
+    const list = (await inject({ url: '/v1/invoices?overdue=true' })).json()
     expect(list.items.map((i: InvoiceBody) => i.id)).toEqual([overdue.id])
-    const all = (await app.inject({ url: '/v1/invoices' })).json()
+    const all = (await inject({ url: '/v1/invoices' })).json()
     // Latest issue date first.
     expect(all.items.map((i: InvoiceBody) => i.id)).toEqual([dueToday.id, overdue.id, paidLate.id])
-    const mine = (await app.inject({ url: `/v1/invoices?accountId=${late.accountId}&status=issued` })).json()
+    const mine = (await inject({ url: `/v1/invoices?accountId=${late.accountId}&status=issued` })).json()
     expect(mine.items.map((i: InvoiceBody) => i.id)).toEqual([overdue.id])
-    const page = (await app.inject({ url: '/v1/invoices?limit=2' })).json()
-    const next = (await app.inject({ url: `/v1/invoices?limit=2&cursor=${page.nextCursor}` })).json()
+    const page = (await inject({ url: '/v1/invoices?limit=2' })).json()
+    const next = (await inject({ url: `/v1/invoices?limit=2&cursor=${page.nextCursor}` })).json()
     expect([...page.items, ...next.items].map((i: InvoiceBody) => i.id)).toEqual(
       all.items.map((i: InvoiceBody) => i.id),
     )
@@ -540,7 +380,7 @@ describe('invoice PDF', () => {
   it('renders a tax invoice with the number, GSTINs, taxes, total and amount in words', async () => {
     const d = await deal()
     const inv = await invoice({ orderId: (await order(d.opportunityId)).id })
-    const res = await app.inject({ url: `/v1/invoices/${inv.id}/pdf` })
+    const res = await inject({ url: `/v1/invoices/${inv.id}/pdf` })
     expect(res.statusCode).toBe(200)
     expect(res.headers['content-type']).toBe('application/pdf')
     expect(res.rawPayload.subarray(0, 5).toString()).toBe('%PDF-')

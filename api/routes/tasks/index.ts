@@ -5,6 +5,7 @@ import { createManualTask, reassignTask, snoozeTask } from '../../../crm/task-co
 import { completeTask } from '../../../crm/tasks.js'
 import { DomainRuleError, UnauthorizedError } from '../../../platform/errors.js'
 import { writeContext } from '../../actor.js'
+import { isStorableInstant } from '../../queries/keyset.js'
 import { getTask, listTasks, toTask } from '../../queries/task.queries.js'
 import { problemResponses } from '../../schemas/problem.schema.js'
 import {
@@ -23,6 +24,19 @@ function callingUser(request: FastifyRequest): string {
   if (request.actor.userId === null)
     throw new UnauthorizedError('assigneeId=me needs the calling user: send X-Leadwire-User.')
   return request.actor.userId
+}
+
+/**
+ * A body timestamp as a Date. The date-time format lets through instants PostgreSQL cannot
+ * store (a leap second, which Date cannot parse; year 0000): 422 rather than a failed write.
+ */
+function instantOf(value: string, field: string): Date {
+  const at = new Date(value)
+  if (!isStorableInstant(at.getTime()))
+    throw new DomainRuleError('The time cannot be stored.', [
+      { pointer: `/body/${field}`, message: 'must be a real time between the years 0001 and 9999' },
+    ])
+  return at
 }
 
 /** SDR tasks: the inbox, manual tasks, and completing, snoozing and reassigning them. */
@@ -98,7 +112,7 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
       const task = await createManualTask(app.services.db, writeContext(request), {
         title: b.title,
         kind: b.kind,
-        dueAt: new Date(b.dueAt),
+        dueAt: instantOf(b.dueAt, 'dueAt'),
         priority: b.priority ?? 'normal',
         description: b.description ?? null,
         assigneeId,
@@ -154,7 +168,7 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
         app.services.db,
         writeContext(request),
         request.params.id,
-        { until: new Date(request.body.until), reason: request.body.reason ?? null },
+        { until: instantOf(request.body.until, 'until'), reason: request.body.reason ?? null },
         now,
       )
       return toTask(task, now)
