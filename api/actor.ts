@@ -3,8 +3,8 @@ import type { Actor } from '../domain/lead/lead-capture.js'
 import type { WriteContext } from '../platform/audit.js'
 
 /**
- * Until authentication lands, API writes are attributed to this actor (and the request id,
- * which the outbox and the journey's memo carry). One place to replace with the caller.
+ * The actor of a public route's writes (a form post, a webhook), where no user is calling:
+ * connectors attribute their captures to themselves (`connector:<id>`) on top of this.
  */
 export const ANONYMOUS_API: Actor = { id: 'api:anonymous' }
 

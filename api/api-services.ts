@@ -5,6 +5,7 @@ import { createLeadServices } from '../ingestion/services.js'
 import type { Config } from '../platform/config.js'
 import type { Db } from '../platform/database/prisma.js'
 import type { Logger } from '../platform/logger.js'
+import { RoleBook } from '../security/roles.js'
 import type { ApiServices } from './plugins/services.plugin.js'
 
 /** The API's services, wired once: lead services and the connectors built on them. */
@@ -34,5 +35,6 @@ export function createApiServices(options: {
     temporalConnection: options.temporal.connection,
     ...leadServices,
     connectors,
+    roles: new RoleBook(db),
   }
 }

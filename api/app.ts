@@ -20,7 +20,8 @@ import invoices from './routes/invoices/index.js'
 import tickets from './routes/tickets/index.js'
 import contracts from './routes/contracts/index.js'
 import reports from './routes/reports/index.js'
-import actor from './plugins/actor.plugin.js'
+import cookie from '@fastify/cookie'
+import auth from './plugins/auth.plugin.js'
 import ruleSets from './routes/rule-sets/index.js'
 import journeys from './routes/journeys/index.js'
 import connectors, { connectorRoutes } from './routes/connectors/index.js'
@@ -76,7 +77,8 @@ export async function buildApp({ services: deps, logger }: BuildAppOptions): Pro
   await app.register(problemDetails)
   await app.register(rejectNul)
   await app.register(services, deps)
-  await app.register(actor)
+  await app.register(cookie)
+  await app.register(auth)
   await app.register(openapi)
   await app.register(health)
   await app.register(leads, { prefix: '/v1/leads' })

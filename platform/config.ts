@@ -93,6 +93,39 @@ export const ConfigSchema = Type.Object({
     minimum: 1024,
     description: 'Largest accepted request body.',
   }),
+  SESSION_TTL_HOURS: Type.Integer({
+    default: 12,
+    minimum: 1,
+    maximum: 720,
+    description: 'A console session ends this many hours after login, however active.',
+  }),
+  SESSION_IDLE_MINUTES: Type.Integer({
+    default: 120,
+    minimum: 5,
+    description: 'A console session unused for this long ends.',
+  }),
+  SESSION_COOKIE_SECURE: Type.Boolean({
+    default: true,
+    description:
+      'Mark the session cookie Secure (sent over HTTPS only). Set false only for a console on plain http://localhost.',
+  }),
+  RATE_LIMIT_PER_MINUTE: Type.Integer({
+    default: 1200,
+    minimum: 1,
+    description: 'Requests per minute per API key or console user, per API replica (429 beyond).',
+  }),
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: Type.Integer({
+    default: 300,
+    minimum: 1,
+    description:
+      'Requests per minute per client address for callers without a credential (logins, webhooks, failed auth), per replica.',
+  }),
+  LOGIN_MAX_FAILURES: Type.Integer({
+    default: 5,
+    minimum: 1,
+    description:
+      'Failed logins for one email within 15 minutes before further attempts are refused (429) until the window passes; 20x this per address.',
+  }),
   SHUTDOWN_GRACE_MS: Type.Integer({
     default: 10_000,
     minimum: 0,

@@ -7,6 +7,7 @@ import type { Ingestion } from '../../ingestion/pipeline.js'
 import type { RuleCache } from '../../ingestion/rules/active-rules.js'
 import type { Config } from '../../platform/config.js'
 import type { Db } from '../../platform/database/prisma.js'
+import type { RoleBook } from '../../security/roles.js'
 
 /** What route plugins may use. Built by the process entry and passed in, never created here. */
 export interface ApiServices {
@@ -21,6 +22,8 @@ export interface ApiServices {
   rules: RuleCache
   /** Connectors: their contexts, which are enabled, and their routes. */
   connectors: ConnectorRuntime
+  /** Roles in force (built-in definitions plus an admin's changes), cached. */
+  roles: RoleBook
 }
 
 declare module 'fastify' {

@@ -13,8 +13,8 @@ export const eventsManifest: ConnectorManifest = {
     'is an engagement that raises the score.',
   settings: [{ key: 'EVENTS_WEBHOOK_SECRET', secret: true, required: true }],
   endpoints: [
-    { method: 'POST', path: '/webhooks/events/registrations', auth: SIGNED },
-    { method: 'POST', path: '/webhooks/events/attendance', auth: SIGNED },
+    { method: 'POST', path: '/webhooks/events/registrations', auth: SIGNED, access: 'public' },
+    { method: 'POST', path: '/webhooks/events/attendance', auth: SIGNED, access: 'public' },
   ],
   deliveryKey: 'eventId + registrant/attendee id (else email), per registration and per attendance',
 }

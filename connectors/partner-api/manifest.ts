@@ -1,6 +1,6 @@
 import type { ConnectorManifest } from '../sdk/connector.js'
 
-const ADMIN_AUTH = 'admin API'
+const ADMIN_AUTH = 'session or API key (channel permission)'
 
 export const partnerApiManifest: ConnectorManifest = {
   id: 'partner-api',
@@ -13,13 +13,43 @@ export const partnerApiManifest: ConnectorManifest = {
   // Partners and keys live in the database (partner, partner_key), not in settings: always on.
   settings: [],
   endpoints: [
-    { method: 'POST', path: '/partner/v1/leads', auth: 'partner key (Bearer) + X-Leadwire-Signature HMAC' },
-    { method: 'GET', path: '/v1/partners', auth: ADMIN_AUTH },
-    { method: 'POST', path: '/v1/partners', auth: ADMIN_AUTH },
-    { method: 'GET', path: '/v1/partners/:id', auth: ADMIN_AUTH },
-    { method: 'PATCH', path: '/v1/partners/:id', auth: ADMIN_AUTH },
-    { method: 'POST', path: '/v1/partners/:id/keys', auth: ADMIN_AUTH },
-    { method: 'POST', path: '/v1/partners/:id/keys/:keyId/revoke', auth: ADMIN_AUTH },
+    {
+      method: 'POST',
+      path: '/partner/v1/leads',
+      auth: 'partner key (Bearer) + X-Leadwire-Signature HMAC',
+      access: 'public',
+    },
+    { method: 'GET', path: '/v1/partners', auth: ADMIN_AUTH, access: { object: 'channel', action: 'read' } },
+    {
+      method: 'POST',
+      path: '/v1/partners',
+      auth: ADMIN_AUTH,
+      access: { object: 'channel', action: 'create' },
+    },
+    {
+      method: 'GET',
+      path: '/v1/partners/:id',
+      auth: ADMIN_AUTH,
+      access: { object: 'channel', action: 'read' },
+    },
+    {
+      method: 'PATCH',
+      path: '/v1/partners/:id',
+      auth: ADMIN_AUTH,
+      access: { object: 'channel', action: 'update' },
+    },
+    {
+      method: 'POST',
+      path: '/v1/partners/:id/keys',
+      auth: ADMIN_AUTH,
+      access: { object: 'channel', action: 'update' },
+    },
+    {
+      method: 'POST',
+      path: '/v1/partners/:id/keys/:keyId/revoke',
+      auth: ADMIN_AUTH,
+      access: { object: 'channel', action: 'update' },
+    },
   ],
   deliveryKey: 'partner id + Idempotency-Key',
 }

@@ -1,3 +1,4 @@
+import type { Action, SecuredObject } from '../../domain/security/roles.rules.js'
 import type { FastifyInstance } from 'fastify'
 import type { WhatsAppSender } from '../../activities/whatsapp-sender.js'
 import type { LeadChannel } from '../../domain/lead/lead-capture.js'
@@ -29,7 +30,15 @@ export interface ConnectorEndpoint {
   path: string
   /** How a caller is authenticated: "X-Twilio-Signature", "partner API key + HMAC", "public"... */
   auth: string
+  /**
+   * What the API's authentication asks of the caller: 'public' when the connector checks the
+   * caller itself (a vendor signature, a form's origins, a signed link), or the permission a
+   * user's session or API key needs.
+   */
+  access: EndpointAccess
 }
+
+export type EndpointAccess = 'public' | { object: SecuredObject; action: Action }
 
 export interface ConnectorManifest {
   /** Stable id: the actor (`connector:<id>`), the delivery ledger's scope, the URL segment. */

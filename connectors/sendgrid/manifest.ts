@@ -26,9 +26,10 @@ export const sendgridManifest: ConnectorManifest = {
       method: 'POST',
       path: '/webhooks/sendgrid/events',
       auth: 'X-Twilio-Email-Event-Webhook-Signature (ECDSA)',
+      access: 'public',
     },
-    { method: 'GET', path: '/u/:token', auth: 'signed link token' },
-    { method: 'POST', path: '/u/:token', auth: 'signed link token (RFC 8058 one-click)' },
+    { method: 'GET', path: '/u/:token', auth: 'signed link token', access: 'public' },
+    { method: 'POST', path: '/u/:token', auth: 'signed link token (RFC 8058 one-click)', access: 'public' },
   ],
   deliveryKey: "SendGrid's sg_event_id; an unsubscribe link's token (its sha256)",
 }

@@ -17,9 +17,9 @@ export const twilioManifest: ConnectorManifest = {
     { key: 'PUBLIC_BASE_URL' },
   ],
   endpoints: [
-    { method: 'POST', path: '/webhooks/twilio/voice', auth: SIGNED },
-    { method: 'POST', path: '/webhooks/twilio/status', auth: SIGNED },
-    { method: 'POST', path: '/webhooks/twilio/recording', auth: SIGNED },
+    { method: 'POST', path: '/webhooks/twilio/voice', auth: SIGNED, access: 'public' },
+    { method: 'POST', path: '/webhooks/twilio/status', auth: SIGNED, access: 'public' },
+    { method: 'POST', path: '/webhooks/twilio/recording', auth: SIGNED, access: 'public' },
   ],
   deliveryKey: 'CallSid (+ call status / RecordingSid)',
 }

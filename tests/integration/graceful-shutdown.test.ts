@@ -22,7 +22,7 @@ describe('API shutdown', () => {
       logger: silentLog,
     })
     // A request that is still working when the shutdown begins.
-    app.get('/test/slow', async () => {
+    app.get('/test/slow', { config: { access: 'public' } }, async () => {
       await new Promise((r) => setTimeout(r, 600))
       return { finished: true }
     })

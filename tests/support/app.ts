@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, InjectOptions } from 'fastify'
 import { afterAll, afterEach, beforeAll } from 'vitest'
 import { createApiServices } from '../../api/api-services.js'
 import { buildApp } from '../../api/app.js'
@@ -8,6 +8,7 @@ import type { Db } from '../../platform/database/prisma.js'
 import { testConfig } from './config.js'
 import { createTestDatabase, truncateAll, type TestDatabase } from './database.js'
 import { silentLog, testTemporalClient } from './temporal.js'
+import { withTestCredential } from './auth.js'
 
 /** The real app (every plugin and route), for `inject`. Close it when the test ends. */
 export async function buildTestApp(options: {
@@ -25,6 +26,11 @@ export async function buildTestApp(options: {
   })
   app.addHook('onClose', async () => temporal.connection.close())
   await app.ready()
+  // Every inject carries the test admin's key unless the test chose a caller (tests/support/auth.ts).
+  const inject = app.inject.bind(app)
+  const injectWithCredential = async (opts: InjectOptions | string) =>
+    inject(await withTestCredential(options.db, opts))
+  app.inject = injectWithCredential as typeof app.inject
   return app
 }
 

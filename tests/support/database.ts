@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { inject } from 'vitest'
 import { createPrisma, type Db } from '../../platform/database/prisma.js'
+import { seedTestAdmin } from './auth.js'
 
 export interface TestDatabase {
   url: string
@@ -67,6 +68,7 @@ export async function truncateAll(db: Db): Promise<void> {
         EXECUTE (SELECT 'TRUNCATE ' || string_agg(format('%I', tablename), ', ') || ' RESTART IDENTITY CASCADE'
                    FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations');
       END $$`)
+      await seedTestAdmin(db)
       return
     } catch (err) {
       if (attempt >= 10 || !String((err as Error).message).includes('40P01')) throw err

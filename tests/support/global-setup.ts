@@ -50,6 +50,12 @@ export default async function setup(project: TestProject) {
       durable: false,
     })
     await migrateDeploy(postgres.url)
+    // Every test database is a clone of this template: its admin and key come with it.
+    const { createPrisma } = await import('../../platform/database/prisma.js')
+    const { seedTestAdmin } = await import('./auth.js')
+    const seedDb = createPrisma(postgres.url, 1)
+    await seedTestAdmin(seedDb)
+    await seedDb.$disconnect()
     temporal = await startTemporalDevServer({
       cliPath: process.env['TEMPORAL_CLI_PATH'],
       port: temporalPort,

@@ -26,6 +26,7 @@ const accounts: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '',
     {
+      config: { access: { object: 'account', action: 'create' } },
       schema: {
         tags: ['accounts'],
         summary: 'Create an account',
@@ -45,6 +46,7 @@ const accounts: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '',
     {
+      config: { access: { object: 'account', action: 'read' } },
       schema: {
         tags: ['accounts'],
         summary: 'List accounts by name',
@@ -61,6 +63,7 @@ const accounts: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/:id',
     {
+      config: { access: { object: 'account', action: 'read' } },
       schema: {
         tags: ['accounts'],
         summary: 'Get an account',
@@ -75,6 +78,7 @@ const accounts: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/:id',
     {
+      config: { access: { object: 'account', action: 'update' } },
       schema: {
         tags: ['accounts'],
         summary: 'Edit an account',
@@ -93,6 +97,7 @@ const accounts: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/:id/deactivate',
     {
+      config: { access: { object: 'account', action: 'update' } },
       schema: {
         tags: ['accounts'],
         summary: 'Deactivate an account (accounts are never deleted)',
@@ -111,6 +116,7 @@ const accounts: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/:id/reactivate',
     {
+      config: { access: { object: 'account', action: 'update' } },
       schema: {
         tags: ['accounts'],
         summary: 'Reactivate a deactivated account',
@@ -125,6 +131,7 @@ const accounts: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/:id/history',
     {
+      config: { access: { object: 'account', action: 'read' } },
       schema: {
         tags: ['accounts'],
         summary: "An account's history",

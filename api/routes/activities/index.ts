@@ -20,6 +20,7 @@ const activities: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '',
     {
+      config: { access: { object: 'activity', action: 'create' } },
       schema: {
         tags,
         summary: 'Log an activity',
@@ -49,6 +50,7 @@ const activities: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/stats',
     {
+      config: { access: { object: 'activity', action: 'read' } },
       schema: {
         tags,
         summary: 'Activity statistics per owner and period',

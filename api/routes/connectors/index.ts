@@ -51,6 +51,7 @@ const connectors: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '',
     {
+      config: { access: { object: 'channel', action: 'read' } },
       schema: {
         tags: ['connectors'],
         summary: 'Connectors with their health and last activity',
@@ -63,6 +64,7 @@ const connectors: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/:id',
     {
+      config: { access: { object: 'channel', action: 'read' } },
       schema: {
         tags: ['connectors'],
         summary: 'One connector: settings (whether set, never their values), endpoints, health',
@@ -86,6 +88,21 @@ export const connectorRoutes: FastifyPluginAsyncTypebox = async (app) => {
   for (const connector of runtime.enabled()) {
     if (!connector.routes) continue
     const routes = connector.routes
-    await app.register(async (scope) => routes(scope, runtime.context(connector.manifest.id)))
+    const endpoints = connector.manifest.endpoints
+    await app.register(async (scope) => {
+      // A connector's manifest says how each of its endpoints is reached; a route it does not
+      // list stops start-up rather than going live without an access rule.
+      scope.addHook('onRoute', (route) => {
+        const methods = [route.method].flat()
+        const declared = endpoints.find((e) => e.path === route.url && methods.includes(e.method))
+        if (methods.includes('HEAD') && !declared) return
+        if (!declared)
+          throw new Error(
+            `${connector.manifest.id}: ${methods.join(',')} ${route.url} is not in its manifest`,
+          )
+        route.config = { ...route.config, access: declared.access }
+      })
+      await routes(scope, runtime.context(connector.manifest.id))
+    })
   }
 }

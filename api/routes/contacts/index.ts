@@ -19,6 +19,7 @@ const contacts: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '',
     {
+      config: { access: { object: 'contact', action: 'create' } },
       schema: {
         tags: ['contacts'],
         summary: 'Add a contact to an account',
@@ -39,6 +40,7 @@ const contacts: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '',
     {
+      config: { access: { object: 'contact', action: 'read' } },
       schema: {
         tags: ['contacts'],
         summary: 'List contacts, newest first',
@@ -55,6 +57,7 @@ const contacts: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/:id',
     {
+      config: { access: { object: 'contact', action: 'read' } },
       schema: {
         tags: ['contacts'],
         summary: 'Get a contact',
@@ -68,6 +71,7 @@ const contacts: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/:id',
     {
+      config: { access: { object: 'contact', action: 'update' } },
       schema: {
         tags: ['contacts'],
         summary: 'Edit a contact',
@@ -84,6 +88,7 @@ const contacts: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/:id/make-primary',
     {
+      config: { access: { object: 'contact', action: 'update' } },
       schema: {
         tags: ['contacts'],
         summary: "Make a contact its account's primary contact",
@@ -100,6 +105,7 @@ const contacts: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/:id/deactivate',
     {
+      config: { access: { object: 'contact', action: 'update' } },
       schema: {
         tags: ['contacts'],
         summary: 'Deactivate a contact',

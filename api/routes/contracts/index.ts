@@ -27,6 +27,7 @@ const contracts: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '',
     {
+      config: { access: { object: 'contract', action: 'create' } },
       schema: {
         tags: ['contracts'],
         summary: 'Activate a contract',
@@ -44,6 +45,7 @@ const contracts: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '',
     {
+      config: { access: { object: 'contract', action: 'read' } },
       schema: {
         tags: ['contracts'],
         summary: 'List contracts, soonest end first',
@@ -57,6 +59,7 @@ const contracts: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/:id',
     {
+      config: { access: { object: 'contract', action: 'read' } },
       schema: {
         tags: ['contracts'],
         summary: 'A contract',
@@ -70,6 +73,7 @@ const contracts: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/:id',
     {
+      config: { access: { object: 'contract', action: 'update' } },
       schema: {
         tags: ['contracts'],
         summary: 'Change an active contract’s end date, lead time, owner or value',
@@ -86,6 +90,7 @@ const contracts: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/:id/cancel',
     {
+      config: { access: { object: 'contract', action: 'update' } },
       schema: {
         tags: ['contracts'],
         summary: 'Cancel an active contract',
@@ -101,6 +106,7 @@ const contracts: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/:id/renew',
     {
+      config: { access: { object: 'contract', action: 'update' } },
       schema: {
         tags: ['contracts'],
         summary: 'Renew a contract into its successor',

@@ -6,6 +6,7 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/health',
     {
+      config: { access: 'public' },
       schema: { tags: ['operations'], summary: 'Liveness: the process answers', response: { 200: Liveness } },
     },
     async () => ({ status: 'ok' as const }),
@@ -14,6 +15,7 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/ready',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['operations'],
         summary: 'Readiness: PostgreSQL and Temporal are reachable',

@@ -39,6 +39,7 @@ const invoices: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '',
     {
+      config: { access: { object: 'invoice', action: 'create' } },
       schema: {
         tags: ['invoices'],
         summary: 'Issue a GST invoice from a sales order',
@@ -64,6 +65,7 @@ const invoices: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '',
     {
+      config: { access: { object: 'invoice', action: 'read' } },
       schema: {
         tags: ['invoices'],
         summary: 'List invoices, latest issue date first',
@@ -80,6 +82,7 @@ const invoices: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/:id',
     {
+      config: { access: { object: 'invoice', action: 'read' } },
       schema: {
         tags: ['invoices'],
         summary: 'Get an invoice with its lines, payments and balance',
@@ -93,6 +96,7 @@ const invoices: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/:id/pdf',
     {
+      config: { access: { object: 'invoice', action: 'read' } },
       schema: {
         tags: ['invoices'],
         summary: 'Download the invoice as a PDF',
@@ -117,6 +121,7 @@ const invoices: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/:id/void',
     {
+      config: { access: { object: 'invoice', action: 'update' } },
       schema: {
         tags: ['invoices'],
         summary: 'Void an invoice that has no payments',
@@ -138,6 +143,7 @@ const invoices: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/:id/payments',
     {
+      config: { access: { object: 'invoice', action: 'update' } },
       schema: {
         tags: ['invoices'],
         summary: 'Record a payment against an invoice',
@@ -164,6 +170,7 @@ const invoices: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/:id/payments',
     {
+      config: { access: { object: 'invoice', action: 'read' } },
       schema: {
         tags: ['invoices'],
         summary: 'List the payments of an invoice, in the order received',

@@ -23,6 +23,7 @@ const journeys: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/counts',
     {
+      config: { access: { object: 'journey', action: 'read' } },
       schema: {
         tags: ['journey'],
         summary: 'Running lead journeys by workflow version and by stage',

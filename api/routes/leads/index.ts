@@ -36,6 +36,7 @@ const leads: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '',
     {
+      config: { access: { object: 'lead', action: 'create' } },
       schema: {
         tags: ['leads'],
         summary: 'Capture a lead',
@@ -71,6 +72,7 @@ const leads: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '',
     {
+      config: { access: { object: 'lead', action: 'read' } },
       schema: {
         tags: ['leads'],
         summary: 'List leads',
@@ -86,6 +88,7 @@ const leads: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/:id',
     {
+      config: { access: { object: 'lead', action: 'read' } },
       schema: {
         tags: ['leads'],
         summary: 'Read a lead with its explanations',
@@ -104,6 +107,7 @@ const leads: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/:id',
     {
+      config: { access: { object: 'lead', action: 'update' } },
       schema: {
         tags: ['leads'],
         summary: 'Edit a lead',
@@ -125,6 +129,7 @@ const leads: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/duplicates/check',
     {
+      config: { access: { object: 'lead', action: 'read' } },
       schema: {
         tags: ['leads'],
         summary: 'Find leads a person would duplicate',
@@ -140,6 +145,7 @@ const leads: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/:id/merge',
     {
+      config: { access: { object: 'lead', action: 'update' } },
       schema: {
         tags: ['leads'],
         summary: 'Merge a duplicate into this master lead',
@@ -157,6 +163,7 @@ const leads: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/:id/not-duplicate',
     {
+      config: { access: { object: 'lead', action: 'update' } },
       schema: {
         tags: ['leads'],
         summary: 'Unlink a lead wrongly flagged as a duplicate',
@@ -174,6 +181,7 @@ const leads: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/:id/engagement',
     {
+      config: { access: { object: 'lead', action: 'update' } },
       schema: {
         tags: ['leads'],
         summary: 'Record an engagement event and rescore',

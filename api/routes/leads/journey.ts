@@ -49,6 +49,7 @@ const journey: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/:id/journey',
     {
+      config: { access: { object: 'journey', action: 'read' } },
       schema: {
         tags: ['journey'],
         summary: "The lead's journey: stage, next step and when it is due",
@@ -84,6 +85,7 @@ const journey: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/:id/qualification',
     {
+      config: { access: { object: 'journey', action: 'read' } },
       schema: {
         tags: ['journey'],
         summary: 'Qualification summary: BANT and MEDDICC answers, scores, risk level and reasons',
@@ -97,6 +99,7 @@ const journey: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/:id/qualification',
     {
+      config: { access: { object: 'journey', action: 'update' } },
       schema: {
         tags: ['journey'],
         summary: 'Record BANT or MEDDICC answers',
@@ -125,6 +128,7 @@ const journey: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/:id/conversion/eligibility',
     {
+      config: { access: { object: 'journey', action: 'read' } },
       schema: {
         tags: ['journey'],
         summary: 'Whether the lead can be converted now, and why not',
@@ -138,6 +142,7 @@ const journey: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/:id/conversion/preview',
     {
+      config: { access: { object: 'journey', action: 'read' } },
       schema: {
         tags: ['journey'],
         summary: 'Preview a conversion: the account matched or created, the contact and the opportunity',
@@ -153,6 +158,7 @@ const journey: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/:id/conversion',
     {
+      config: { access: { object: 'account', action: 'create' } },
       schema: {
         tags: ['journey'],
         summary: 'Convert the lead: Account, Contact, Opportunity and first Activity in one transaction',
@@ -189,6 +195,7 @@ const journey: FastifyPluginAsyncTypebox = async (app) => {
     app.post(
       `/:id/${path}`,
       {
+        config: { access: { object: 'journey', action: 'update' } },
         schema: {
           tags: ['journey'],
           summary,
@@ -211,6 +218,7 @@ const journey: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/:id/consent',
     {
+      config: { access: { object: 'lead', action: 'update' } },
       schema: {
         tags: ['leads'],
         summary: 'Record an opt-in, an opt-out or a DND result',

@@ -25,6 +25,7 @@ const opportunities: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '',
     {
+      config: { access: { object: 'opportunity', action: 'create' } },
       schema: {
         tags,
         summary: 'Create an opportunity',
@@ -49,6 +50,7 @@ const opportunities: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '',
     {
+      config: { access: { object: 'opportunity', action: 'read' } },
       schema: {
         tags,
         summary: 'List opportunities, soonest close date first',
@@ -65,6 +67,7 @@ const opportunities: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/:id',
     {
+      config: { access: { object: 'opportunity', action: 'read' } },
       schema: {
         tags,
         summary: 'An opportunity with its stage history',
@@ -78,6 +81,7 @@ const opportunities: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/:id',
     {
+      config: { access: { object: 'opportunity', action: 'update' } },
       schema: {
         tags,
         summary: "Change an open opportunity's details",
@@ -97,6 +101,7 @@ const opportunities: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/:id/stage',
     {
+      config: { access: { object: 'opportunity', action: 'update' } },
       schema: {
         tags,
         summary: 'Move an open opportunity to another open stage',
@@ -119,6 +124,7 @@ const opportunities: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/:id/win',
     {
+      config: { access: { object: 'opportunity', action: 'update' } },
       schema: {
         tags,
         summary: 'Mark an opportunity won',
@@ -147,6 +153,7 @@ const opportunities: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/:id/lose',
     {
+      config: { access: { object: 'opportunity', action: 'update' } },
       schema: {
         tags,
         summary: 'Mark an opportunity lost',

@@ -18,6 +18,7 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '',
     {
+      config: { access: { object: 'order', action: 'create' } },
       schema: {
         tags: ['orders'],
         summary: 'Create the sales order of a won opportunity',
@@ -41,6 +42,7 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '',
     {
+      config: { access: { object: 'order', action: 'read' } },
       schema: {
         tags: ['orders'],
         summary: 'List sales orders, newest first',
@@ -56,6 +58,7 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/:id',
     {
+      config: { access: { object: 'order', action: 'read' } },
       schema: {
         tags: ['orders'],
         summary: 'Get a sales order with its lines and invoiced quantities',

@@ -42,6 +42,7 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/pipeline',
     {
+      config: { access: { object: 'report', action: 'read' } },
       schema: {
         tags: ['reports'],
         summary: 'Pipeline by stage and forecast category',
@@ -67,6 +68,7 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/funnel',
     {
+      config: { access: { object: 'report', action: 'read' } },
       schema: {
         tags: ['reports'],
         summary: 'Lead funnel by stage, overall, by source and by channel',
@@ -93,6 +95,7 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/attribution',
     {
+      config: { access: { object: 'report', action: 'read' } },
       schema: {
         tags: ['reports'],
         summary: 'Leads, conversions and won revenue by source, medium and campaign',
@@ -118,6 +121,7 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/sdr-performance',
     {
+      config: { access: { object: 'report', action: 'read' } },
       schema: {
         tags: ['reports'],
         summary: 'Per-user SDR performance: response time, conversion, tasks, activities',

@@ -21,6 +21,7 @@ const ruleSets: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/:kind',
     {
+      config: { access: { object: 'rule_set', action: 'read' } },
       schema: {
         tags: ['rules'],
         summary: 'The active rule set of a kind (scoring, assignment, journey, pipeline)',
@@ -34,6 +35,7 @@ const ruleSets: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/:kind',
     {
+      config: { access: { object: 'rule_set', action: 'update' } },
       schema: {
         tags: ['rules'],
         summary: 'Save a new version and make it active',

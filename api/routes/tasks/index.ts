@@ -46,6 +46,7 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '',
     {
+      config: { access: { object: 'task', action: 'read' } },
       schema: {
         tags: ['tasks'],
         summary: 'The task inbox, soonest due first',
@@ -71,6 +72,7 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/:id',
     {
+      config: { access: { object: 'task', action: 'read' } },
       schema: {
         tags: ['tasks'],
         summary: 'One task',
@@ -84,6 +86,7 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '',
     {
+      config: { access: { object: 'task', action: 'create' } },
       schema: {
         tags: ['tasks'],
         summary: 'Add a task by hand',
@@ -129,6 +132,7 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/:id/complete',
     {
+      config: { access: { object: 'task', action: 'update' } },
       schema: {
         tags: ['tasks'],
         summary: 'Complete a task with its outcome',
@@ -151,6 +155,7 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/:id/snooze',
     {
+      config: { access: { object: 'task', action: 'update' } },
       schema: {
         tags: ['tasks'],
         summary: 'Snooze an open task',
@@ -178,6 +183,7 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/:id/reassign',
     {
+      config: { access: { object: 'task', action: 'update' } },
       schema: {
         tags: ['tasks'],
         summary: 'Reassign an open task',

@@ -21,6 +21,7 @@ const tickets: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '',
     {
+      config: { access: { object: 'ticket', action: 'create' } },
       schema: {
         tags: ['tickets'],
         summary: 'Open a support ticket',
@@ -42,6 +43,7 @@ const tickets: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '',
     {
+      config: { access: { object: 'ticket', action: 'read' } },
       schema: {
         tags: ['tickets'],
         summary: 'List tickets, newest first',
@@ -55,6 +57,7 @@ const tickets: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/:id',
     {
+      config: { access: { object: 'ticket', action: 'read' } },
       schema: {
         tags: ['tickets'],
         summary: 'A ticket with its deadlines, breach flags and time left',
@@ -68,6 +71,7 @@ const tickets: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/:id/respond',
     {
+      config: { access: { object: 'ticket', action: 'update' } },
       schema: {
         tags: ['tickets'],
         summary: 'Record a response to the customer',
@@ -90,6 +94,7 @@ const tickets: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/:id/status',
     {
+      config: { access: { object: 'ticket', action: 'update' } },
       schema: {
         tags: ['tickets'],
         summary: 'Move a ticket to open, pending, resolved or closed',
@@ -110,6 +115,7 @@ const tickets: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/:id',
     {
+      config: { access: { object: 'ticket', action: 'update' } },
       schema: {
         tags: ['tickets'],
         summary: 'Change a ticket’s priority (deadlines recomputed from creation) or assignee',

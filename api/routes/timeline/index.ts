@@ -31,6 +31,7 @@ const timeline: FastifyPluginAsyncTypebox = async (app) => {
     app.get(
       `/${s.path}/:id/timeline`,
       {
+        config: { access: { object: 'activity', action: 'read' } },
         schema: {
           tags: ['timeline'],
           summary: `The timeline of a ${s.kind}`,
