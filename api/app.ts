@@ -22,6 +22,16 @@ import contracts from './routes/contracts/index.js'
 import reports from './routes/reports/index.js'
 import cookie from '@fastify/cookie'
 import auth from './plugins/auth.plugin.js'
+import fieldAccess from './plugins/field-access.plugin.js'
+import hardening from './plugins/hardening.plugin.js'
+import authRoutes from './routes/auth/index.js'
+import users from './routes/users/index.js'
+import apiKeys from './routes/api-keys/index.js'
+import roles from './routes/roles/index.js'
+import shares from './routes/shares/index.js'
+import privacy from './routes/privacy/index.js'
+import audit from './routes/audit/index.js'
+import exportsRoutes from './routes/exports/index.js'
 import ruleSets from './routes/rule-sets/index.js'
 import journeys from './routes/journeys/index.js'
 import connectors, { connectorRoutes } from './routes/connectors/index.js'
@@ -79,6 +89,8 @@ export async function buildApp({ services: deps, logger }: BuildAppOptions): Pro
   await app.register(services, deps)
   await app.register(cookie)
   await app.register(auth)
+  await app.register(hardening)
+  await app.register(fieldAccess)
   await app.register(openapi)
   await app.register(health)
   await app.register(leads, { prefix: '/v1/leads' })
@@ -98,5 +110,13 @@ export async function buildApp({ services: deps, logger }: BuildAppOptions): Pro
   await app.register(journeys, { prefix: '/v1/journeys' })
   await app.register(connectors, { prefix: '/v1/connectors' })
   await app.register(connectorRoutes)
+  await app.register(authRoutes, { prefix: '/v1/auth' })
+  await app.register(users, { prefix: '/v1/users' })
+  await app.register(apiKeys, { prefix: '/v1/api-keys' })
+  await app.register(roles, { prefix: '/v1/roles' })
+  await app.register(shares, { prefix: '/v1/shares' })
+  await app.register(privacy, { prefix: '/v1/privacy' })
+  await app.register(audit, { prefix: '/v1/audit' })
+  await app.register(exportsRoutes, { prefix: '/v1/exports' })
   return app
 }
