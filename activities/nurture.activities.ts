@@ -10,7 +10,7 @@ import { recordActivity } from '../ingestion/activity-log.js'
 import { blockedReason } from '../ingestion/consent-state.js'
 import type { Db } from '../platform/database/prisma.js'
 import { composeEmail, isDynamicTemplate, renderTemplate } from './message-templates.js'
-import type { WhatsAppSender } from './whatsapp-sender.js'
+import { withdrawQueuedWhatsApp, type WhatsAppSender } from './whatsapp-sender.js'
 
 export interface NurtureDeps {
   db: Db
@@ -99,6 +99,15 @@ export function createNurtureActivities(deps: NurtureDeps) {
       if (!claim) {
         const row = await db.outboundMessage.findUniqueOrThrow({ where: { dedupeKey: key } })
         if (row.status === 'sending') {
+          // For WhatsApp the "vendor call" only queued the message for the socket's holder.
+          // Still queued means it never went out: take it back and start over, so consent
+          // is checked again before anything is sent (the person may have opted out since).
+          if (row.channel === 'whatsapp' && (await withdrawQueuedWhatsApp(db, key))) {
+            await finish(row.id, { status: 'sending' }, 'retry', {
+              lastError: 'withdrawn from the queue unsent',
+            })
+            return activities.sendNurtureMessage(input)
+          }
           // The attempt that called the vendor may still finish and mark it sent; if it does
           // first, this changes nothing and the retry answers with what it recorded.
           const marked = await finish(row.id, { status: 'sending' }, 'unconfirmed', {
@@ -212,6 +221,11 @@ export function createNurtureActivities(deps: NurtureDeps) {
             nonRetryable: true,
           })
         }
+        // A WhatsApp message the socket's holder has not taken yet is withdrawn: the retry
+        // checks consent again and queues it anew, so no message outlives the check that
+        // allowed it (the holder may get to its queue only hours later).
+        if (failure?.kind === 'unavailable' && input.channel === 'whatsapp')
+          await withdrawQueuedWhatsApp(db, key)
         // Not accepted (throttled, down, unreachable): the row may be claimed again.
         await finish(claim.id, sending, 'retry', {
           lastError: err instanceof Error ? err.message : String(err),

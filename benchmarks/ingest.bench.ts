@@ -20,6 +20,7 @@ import { CpuMeter, postmasterOf, type CpuUsage } from './support/cpu.js'
 import { provisionDatabase, seedLeads, serverInfo } from './support/database.js'
 import { measureLookups, type LookupResult } from './support/dedupe-lookups.js'
 import { runLoad, type LoadResult } from './support/http-load.js'
+import { newApiKey } from '../security/secret-tokens.js'
 import { PayloadGenerator } from './support/payloads.js'
 import { ms, rate } from './support/stats.js'
 import { intEnv } from './support/env.js'
@@ -46,6 +47,22 @@ interface Ingestion {
   apiOutput: string
 }
 
+/** A web-to-lead integration's key (scope lead:create), as production callers send one. */
+async function integrationKey(admin: pg.Pool): Promise<string> {
+  const key = newApiKey()
+  await admin.query(
+    `INSERT INTO app_user (id, name, email, role, updated_at)
+     VALUES ('bench-integration', 'Bench integration', 'bench-integration@leadwire.invalid', 'admin', now())
+     ON CONFLICT (id) DO NOTHING`,
+  )
+  await admin.query(
+    `INSERT INTO api_key (id, prefix, key_hash, name, user_id, scopes, created_by)
+     VALUES (gen_random_uuid(), $1, $2, 'bench', 'bench-integration', '{lead:create}', 'bench')`,
+    [key.prefix, key.hash],
+  )
+  return key.key
+}
+
 const sleep = (msec: number) => new Promise((r) => setTimeout(r, msec))
 const check = (ok: boolean) => (ok ? 'ok' : 'MISSED')
 const pct = (x: number | undefined) => (x === undefined ? 'n/a' : `${(x * 100).toFixed(0)}%`)
@@ -58,7 +75,14 @@ async function measureIngestion(
   payloads: PayloadGenerator,
 ): Promise<Ingestion> {
   console.log(`warm-up: ${settings.warmup} s of load (discarded)`)
-  await runLoad({ url: api.url, connections: settings.connections, duration: settings.warmup, payloads })
+  const headers = { authorization: `Bearer ${await integrationKey(admin)}` }
+  await runLoad({
+    url: api.url,
+    connections: settings.connections,
+    duration: settings.warmup,
+    payloads,
+    headers,
+  })
   await sleep(500) // let the warm-up's last transactions commit before the count starts
   const since = (await admin.query<{ now: Date }>('SELECT clock_timestamp() AS now')).rows[0]?.now
   const idle = meter.snapshot()
@@ -76,6 +100,7 @@ async function measureIngestion(
     connections: settings.connections,
     duration: settings.duration,
     payloads,
+    headers,
   })
   const cpu = meter.since(cpuStart)
   const until = (await admin.query<{ now: Date }>('SELECT clock_timestamp() AS now')).rows[0]?.now

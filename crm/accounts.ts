@@ -6,6 +6,7 @@ import {
 } from '../domain/account/account-draft.rules.js'
 import { recordActivity } from '../ingestion/activity-log.js'
 import { fieldChanges, recordAudit, type WriteContext } from '../platform/audit.js'
+import type { Prisma } from '../generated/prisma/client.js'
 import type { Db, Tx } from '../platform/database/prisma.js'
 import { ConflictError, DomainRuleError, NotFoundError } from '../platform/errors.js'
 import { withUniqueAccountKeys } from './account-conflicts.js'
@@ -28,6 +29,16 @@ export type AccountRow = Awaited<ReturnType<Db['account']['findFirstOrThrow']>>
 export async function lockAccount(tx: Tx, id: string): Promise<AccountRow | null> {
   await tx.$queryRaw`SELECT id FROM account WHERE id = ${id}::uuid FOR UPDATE`
   return tx.account.findUnique({ where: { id } })
+}
+
+/**
+ * Whether account `id` is within `scope`, the accounts a caller may attach records to
+ * (row-level access; `{}` is every account). Writes that add a record to an account read
+ * one outside it as absent, so the answer does not tell that it exists.
+ */
+export async function accountInScope(tx: Tx, id: string, scope: Prisma.AccountWhereInput): Promise<boolean> {
+  if (Object.keys(scope).length === 0) return true
+  return (await tx.account.count({ where: { AND: [{ id }, scope] } })) > 0
 }
 
 async function lockExisting(tx: Tx, id: string): Promise<AccountRow> {

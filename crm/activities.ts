@@ -8,6 +8,7 @@ import { recordActivity } from '../ingestion/activity-log.js'
 import { recordAudit, type WriteContext } from '../platform/audit.js'
 import type { Db } from '../platform/database/prisma.js'
 import { DomainRuleError, type FieldError } from '../platform/errors.js'
+import type { LinkScopes } from '../security/visibility.js'
 import { accountChanged } from './account-changed.js'
 
 /*
@@ -33,26 +34,43 @@ export interface LogActivityCommand extends ActivityLinks {
 }
 
 /**
- * Checks that each linked record exists and that the links agree with each other, and
- * returns the account the activity is about (given, or the contact's or the deal's), whose
- * health depends on how recently anyone was in touch.
+ * Checks that each linked record exists, among those the caller sees (`scopes`: one they do
+ * not see is refused as missing, so its existence does not leak), and that the links agree
+ * with each other, and returns the account the activity is about (given, or the contact's
+ * or the deal's), whose health depends on how recently anyone was in touch.
  */
 async function checkLinks(
   db: Db,
   links: ActivityLinks,
+  scopes: LinkScopes,
 ): Promise<{ errors: FieldError[]; accountId: string | null }> {
   const errors: FieldError[] = []
   const missing = (field: string) => errors.push({ pointer: `/body/${field}`, message: 'does not exist' })
   const [lead, account, contact, opportunity, task] = await Promise.all([
-    links.leadId ? db.lead.findUnique({ where: { id: links.leadId }, select: { id: true } }) : null,
-    links.accountId ? db.account.findUnique({ where: { id: links.accountId }, select: { id: true } }) : null,
+    links.leadId
+      ? db.lead.findFirst({ where: { AND: [{ id: links.leadId }, scopes.lead] }, select: { id: true } })
+      : null,
+    links.accountId
+      ? db.account.findFirst({
+          where: { AND: [{ id: links.accountId }, scopes.account] },
+          select: { id: true },
+        })
+      : null,
     links.contactId
-      ? db.contact.findUnique({ where: { id: links.contactId }, select: { accountId: true } })
+      ? db.contact.findFirst({
+          where: { AND: [{ id: links.contactId }, scopes.contact] },
+          select: { accountId: true },
+        })
       : null,
     links.opportunityId
-      ? db.opportunity.findUnique({ where: { id: links.opportunityId }, select: { accountId: true } })
+      ? db.opportunity.findFirst({
+          where: { AND: [{ id: links.opportunityId }, scopes.opportunity] },
+          select: { accountId: true },
+        })
       : null,
-    links.taskId ? db.task.findUnique({ where: { id: links.taskId }, select: { id: true } }) : null,
+    links.taskId
+      ? db.task.findFirst({ where: { AND: [{ id: links.taskId }, scopes.task] }, select: { id: true } })
+      : null,
   ])
   if (links.leadId && !lead) missing('leadId')
   if (links.accountId && !account) missing('accountId')
@@ -69,12 +87,18 @@ async function checkLinks(
 }
 
 /**
- * Logs an activity: validated, written with its audit row, and (when it concerns an
- * account) an `account.changed` event so the account's health is recomputed, in one
- * transaction. With an idempotency key, a retry finds the entry the first request wrote
- * and writes nothing (`created: false`).
+ * Logs an activity against records the caller sees (`scopes`): validated, written with its
+ * audit row, and (when it concerns an account) an `account.changed` event so the account's
+ * health is recomputed, in one transaction. With an idempotency key, a retry finds the
+ * entry the first request wrote and writes nothing (`created: false`).
  */
-export async function logActivity(db: Db, ctx: WriteContext, cmd: LogActivityCommand, now: Date) {
+export async function logActivity(
+  db: Db,
+  ctx: WriteContext,
+  cmd: LogActivityCommand,
+  now: Date,
+  scopes: LinkScopes,
+) {
   const links: ActivityLinks = Object.fromEntries(
     ACTIVITY_LINKS.filter((k) => cmd[k] !== undefined).map((k) => [k, cmd[k]]),
   )
@@ -92,7 +116,7 @@ export async function logActivity(db: Db, ctx: WriteContext, cmd: LogActivityCom
   ).map((e) => ({ pointer: `/body${e.pointer}`, message: e.message }))
   if (Object.keys(links).length === 0)
     errors.push({ pointer: '/body', message: `must link at least one of ${ACTIVITY_LINKS.join(', ')}` })
-  const checked = await checkLinks(db, links)
+  const checked = await checkLinks(db, links, scopes)
   errors.push(...checked.errors)
   if (errors.length) throw new DomainRuleError('The activity cannot be logged.', errors)
 

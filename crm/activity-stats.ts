@@ -17,6 +17,8 @@ export interface ActivityStatsQuery {
   timeZone: string
   /** The actor to count alone (`user:<id>` for a person). */
   actorId?: string | undefined
+  /** The actors the caller may see counted; null: every actor, system ones included. */
+  actorIds: readonly string[] | null
   kind?: ActivityKind | undefined
 }
 
@@ -32,12 +34,13 @@ export interface ActivityBucket {
 export async function activityBuckets(db: Db, q: ActivityStatsQuery): Promise<ActivityBucket[]> {
   const kinds = q.kind ? [q.kind] : [...ACTIVITY_KINDS]
   const actor = q.actorId ? Prisma.sql`AND actor_id = ${q.actorId}` : Prisma.empty
+  const reach = q.actorIds === null ? Prisma.empty : Prisma.sql`AND actor_id = ANY(${q.actorIds}::text[])`
   return db.$queryRaw<ActivityBucket[]>`
     SELECT to_char(date_trunc(${q.period}, occurred_at AT TIME ZONE ${q.timeZone}), 'YYYY-MM-DD') AS "periodStart",
            actor_id AS "actorId", kind, count(*)::int AS count
       FROM activity
      WHERE occurred_at >= ${q.from} AND occurred_at < ${q.to}
-       AND kind IN (${Prisma.join(kinds)}) ${actor}
+       AND kind IN (${Prisma.join(kinds)}) ${actor} ${reach}
      GROUP BY 1, 2, 3
      ORDER BY 1, 2, 3`
 }

@@ -6,9 +6,10 @@ import {
   type ContactRole,
 } from '../domain/contact/contact-draft.rules.js'
 import { fieldChanges, recordAudit, type WriteContext } from '../platform/audit.js'
+import type { Prisma } from '../generated/prisma/client.js'
 import type { Db, Tx } from '../platform/database/prisma.js'
 import { ConflictError, DomainRuleError, NotFoundError } from '../platform/errors.js'
-import { lockAccount, type AccountRow } from './accounts.js'
+import { accountInScope, lockAccount, type AccountRow } from './accounts.js'
 
 /*
  * Contacts: the people at an account. The primary contact is held on the account
@@ -76,12 +77,19 @@ export type NewContact = ContactDraft & { accountId: string; primary?: boolean |
 
 /**
  * Adds a contact to an active account. It becomes the primary contact when asked to, and
- * when the account has none yet (its first contact). Consent starts unknown.
+ * when the account has none yet (its first contact). Consent starts unknown. An account
+ * outside `accounts` (the caller's row-level access) reads as absent.
  */
-export async function createContact(db: Db, ctx: WriteContext, input: NewContact): Promise<ContactView> {
+export async function createContact(
+  db: Db,
+  ctx: WriteContext,
+  input: NewContact,
+  accounts: Prisma.AccountWhereInput = {},
+): Promise<ContactView> {
   const { accountId, primary, ...draft } = input
   return db.$transaction(async (tx) => {
-    const account = await lockAccount(tx, accountId)
+    const locked = await lockAccount(tx, accountId)
+    const account = locked && (await accountInScope(tx, accountId, accounts)) ? locked : null
     if (!account || !account.isActive)
       throw new DomainRuleError('Contacts are added to active accounts only.', [
         {

@@ -6,9 +6,11 @@ import {
   type OpportunityStage,
 } from '../domain/opportunity/pipeline.rules.js'
 import { fieldChanges, recordAudit, type WriteContext } from '../platform/audit.js'
+import type { Prisma } from '../generated/prisma/client.js'
 import type { Db, Tx } from '../platform/database/prisma.js'
 import { ConflictError, DomainRuleError, NotFoundError } from '../platform/errors.js'
 import { stageProbabilities } from './pipeline-settings.js'
+import { accountInScope } from './accounts.js'
 import { accountChanged } from './account-changed.js'
 
 /*
@@ -143,13 +145,22 @@ export interface CreateOpportunityCommand {
  * Creates a deal from the API: checks the draft (domain rules) and what it refers to (an
  * active account, a contact of that account, an existing owner, and for upsell and
  * cross-sell an account that is a customer already), then inserts it and tells the
- * account's lifecycle (open deals count in its health and stage), in one transaction.
+ * account's lifecycle (open deals count in its health and stage), in one transaction. An
+ * account outside `accounts` (the caller's row-level access) reads as absent.
  */
-export async function createOpportunity(db: Db, ctx: WriteContext, cmd: CreateOpportunityCommand, now: Date) {
+export async function createOpportunity(
+  db: Db,
+  ctx: WriteContext,
+  cmd: CreateOpportunityCommand,
+  now: Date,
+  accounts: Prisma.AccountWhereInput = {},
+) {
   const today = todayOf(now)
   const stage = cmd.stage ?? 'qualification'
   return db.$transaction(async (tx) => {
-    const account = await tx.account.findUnique({ where: { id: cmd.accountId } })
+    const account = (await accountInScope(tx, cmd.accountId, accounts))
+      ? await tx.account.findUnique({ where: { id: cmd.accountId } })
+      : null
     const currency = cmd.currency ?? account?.currency ?? 'INR'
     const errors = atBody(
       validateOpportunityDraft(

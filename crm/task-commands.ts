@@ -3,6 +3,7 @@ import { recordActivity } from '../ingestion/activity-log.js'
 import { fieldChanges, recordAudit, type WriteContext } from '../platform/audit.js'
 import type { Db, Tx } from '../platform/database/prisma.js'
 import { ConflictError, DomainRuleError, NotFoundError, type FieldError } from '../platform/errors.js'
+import type { LinkScopes } from '../security/visibility.js'
 import type { TaskRow } from './tasks.js'
 
 /*
@@ -48,29 +49,45 @@ async function userExists(tx: Tx, id: string): Promise<boolean> {
 }
 
 /**
- * The records a new task links to, checked inside its transaction: each must exist, and a
- * contact or opportunity named with an account must belong to that account.
+ * The records a new task links to, checked inside its transaction: each must exist (and be
+ * one the caller sees: `scopes`), and a contact or opportunity named with an account must
+ * belong to that account.
  */
-async function linkErrors(tx: Tx, t: NewManualTask): Promise<FieldError[]> {
+async function linkErrors(tx: Tx, t: NewManualTask, scopes: LinkScopes): Promise<FieldError[]> {
   const errors: FieldError[] = []
   const missing = (field: string, what: string) =>
     errors.push({ pointer: `/body/${field}`, message: `no ${what} has this id` })
   if (t.assigneeId !== null && !(await userExists(tx, t.assigneeId))) missing('assigneeId', 'user')
-  if (t.leadId && !(await tx.lead.findUnique({ where: { id: t.leadId }, select: { id: true } })))
+  if (
+    t.leadId &&
+    !(await tx.lead.findFirst({ where: { AND: [{ id: t.leadId }, scopes.lead] }, select: { id: true } }))
+  )
     missing('leadId', 'lead')
-  if (t.accountId && !(await tx.account.findUnique({ where: { id: t.accountId }, select: { id: true } })))
+  if (
+    t.accountId &&
+    !(await tx.account.findFirst({
+      where: { AND: [{ id: t.accountId }, scopes.account] },
+      select: { id: true },
+    }))
+  )
     missing('accountId', 'account')
   for (const [field, found] of [
     [
       'contactId',
       t.contactId
-        ? await tx.contact.findUnique({ where: { id: t.contactId }, select: { accountId: true } })
+        ? await tx.contact.findFirst({
+            where: { AND: [{ id: t.contactId }, scopes.contact] },
+            select: { accountId: true },
+          })
         : undefined,
     ],
     [
       'opportunityId',
       t.opportunityId
-        ? await tx.opportunity.findUnique({ where: { id: t.opportunityId }, select: { accountId: true } })
+        ? await tx.opportunity.findFirst({
+            where: { AND: [{ id: t.opportunityId }, scopes.opportunity] },
+            select: { accountId: true },
+          })
         : undefined,
     ],
   ] as const) {
@@ -82,10 +99,15 @@ async function linkErrors(tx: Tx, t: NewManualTask): Promise<FieldError[]> {
   return errors
 }
 
-/** Adds a task by hand, linked to the records it is about, with its audit row. */
-export async function createManualTask(db: Db, ctx: WriteContext, t: NewManualTask): Promise<TaskRow> {
+/** Adds a task by hand, linked to the records it is about (among `scopes`), with its audit row. */
+export async function createManualTask(
+  db: Db,
+  ctx: WriteContext,
+  t: NewManualTask,
+  scopes: LinkScopes,
+): Promise<TaskRow> {
   return db.$transaction(async (tx) => {
-    const errors = await linkErrors(tx, t)
+    const errors = await linkErrors(tx, t, scopes)
     if (errors.length > 0) throw new DomainRuleError('The task refers to records that do not exist.', errors)
     const id = uuidv7()
     const task = await tx.task.create({

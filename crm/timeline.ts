@@ -1,11 +1,12 @@
 import { Prisma } from '../generated/prisma/client.js'
 import type { Db } from '../platform/database/prisma.js'
-import { NotFoundError } from '../platform/errors.js'
 
 /*
  * One timeline per record. What belongs to a record's timeline is defined once here, as a
  * SQL condition over the activity table, so the timeline endpoints and anything computed
- * from a timeline (an account's health reads its recency) see the same entries.
+ * from a timeline (an account's health reads its recency) see the same entries. Whether the
+ * caller may see the record is asked before (security/visibility.ts): a timeline is its
+ * record's, and shows everything on it.
  */
 
 export const TIMELINE_SUBJECTS = ['lead', 'account', 'contact', 'opportunity', 'task'] as const
@@ -66,19 +67,6 @@ export function timelineScope(subject: TimelineSubject): Prisma.Sql {
 
 /** The account's timeline condition: what its health counts as activity. */
 export const accountTimelineScope = (accountId: string) => timelineScope({ kind: 'account', id: accountId })
-
-/** Throws NotFoundError when the record a timeline is asked for does not exist. */
-export async function assertSubjectExists(db: Db, subject: TimelineSubject): Promise<void> {
-  const where = { where: { id: subject.id } }
-  const count = await {
-    lead: () => db.lead.count(where),
-    account: () => db.account.count(where),
-    contact: () => db.contact.count(where),
-    opportunity: () => db.opportunity.count(where),
-    task: () => db.task.count(where),
-  }[subject.kind]()
-  if (count === 0) throw new NotFoundError(subject.kind, subject.id)
-}
 
 export interface TimelineRow {
   id: string

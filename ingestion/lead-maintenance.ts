@@ -22,9 +22,11 @@ import {
   type DeliveryOutcome,
 } from './inbound-delivery.js'
 import type { Prisma } from '../generated/prisma/client.js'
+import { fieldChanges } from '../platform/audit.js'
 import { asJson, type Db } from '../platform/database/prisma.js'
 import { ConflictError, DomainRuleError, NotFoundError } from '../platform/errors.js'
 import { applyScore } from './apply-score.js'
+import { auditLead } from './lead-audit.js'
 import { adjustOpenLeads, closeOpenTasks, lockLeads, OPEN_STATUSES, rowToDraft } from './lead-rows.js'
 import { enqueue } from './outbox/outbox.repository.js'
 import type { RuleCache } from './rules/active-rules.js'
@@ -47,7 +49,7 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
      * engagement summed, match keys and earlier duplicates moved to the master, touches
      * kept (attribution reads the master and its duplicates), the duplicate linked, never deleted.
      */
-    async merge(masterId: string, duplicateId: string, actor: Actor) {
+    async merge(masterId: string, duplicateId: string, actor: Actor, requestId?: string) {
       if (masterId === duplicateId)
         throw new DomainRuleError('A lead cannot be merged into itself.', [
           { pointer: '/body/duplicateId', message: 'is the master itself' },
@@ -106,6 +108,21 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
             decidedAt: clock(),
           },
         })
+        const audit = { actor, requestId }
+        await auditLead(tx, audit, masterId, 'merge', {
+          duplicateId: { from: null, to: duplicateId },
+          ...fieldChanges(
+            { ...rowToDraft(master), score: master.score },
+            { ...(patch as Partial<DraftLead>), score: score.score },
+          ),
+        })
+        await auditLead(
+          tx,
+          audit,
+          duplicateId,
+          'merge',
+          fieldChanges(duplicate, { isDuplicate: true, duplicateOfId: masterId }),
+        )
         // The duplicate's own journey (if it had one) ends: its master's journey carries on,
         // and the duplicate's open tasks close with it rather than linger in an SDR's inbox.
         if (!duplicate.isDuplicate) {
@@ -117,7 +134,7 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
     },
 
     /** Unlinks a lead flagged as a duplicate: it becomes a master with its own journey. */
-    async markNotDuplicate(id: string, actor: Actor) {
+    async markNotDuplicate(id: string, actor: Actor, requestId?: string) {
       return deps.db.$transaction(async (tx) => {
         const lead = (await lockLeads(tx, [id])).get(id)
         if (!lead) throw new NotFoundError('lead', id)
@@ -140,6 +157,13 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
             decidedAt: clock(),
           },
         })
+        await auditLead(
+          tx,
+          { actor, requestId },
+          id,
+          'not_duplicate',
+          fieldChanges(lead, { isDuplicate: false, duplicateOfId: null }),
+        )
         await enqueue(tx, 'lead.unmerged', id, { leadId: id }, undefined)
         return { id, duplicateOf: null }
       })
@@ -147,7 +171,7 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
 
     /** Edits identity and qualification fields; contact points are normalised, validated and re-keyed. */
     /** Edits identity and qualification fields. The status is the journey's to change (disqualify, recycle, convert). */
-    async update(id: string, changes: Omit<LeadCapture, 'channel'>, actor: Actor) {
+    async update(id: string, changes: Omit<LeadCapture, 'channel'>, actor: Actor, requestId?: string) {
       const rules = await deps.rules.get()
       return deps.db.$transaction(async (tx) => {
         const lead = (await lockLeads(tx, [id])).get(id)
@@ -210,6 +234,15 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
             companyKey: companyBlockKey(next),
           },
         })
+        // The fields the caller sent, as stored (normalised), and the score they moved.
+        const sent = Object.fromEntries(Object.keys(fields).map((k) => [k, patch[k as keyof DraftLead]]))
+        await auditLead(
+          tx,
+          { actor, requestId },
+          id,
+          'update',
+          fieldChanges({ ...current, score: lead.score }, { ...sent, score: score.score }),
+        )
         return updated
       })
     },
@@ -319,6 +352,10 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
           },
           options.requestId,
         )
+        // The event's name only: the score and counters it moved are on the lead's timeline.
+        await auditLead(tx, { actor, requestId: options.requestId }, lead.id, 'engagement', {
+          event: { from: null, to: event },
+        })
         return remember({
           leadId: lead.id,
           score: score.score,
@@ -368,25 +405,28 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
                 }
               : state
         const dnd = change.dnd ?? lead.dnd
+        const consent = {
+          consentStatus: next.status,
+          consentChannels: next.grantedChannels,
+          optInAt: next.optInAt ? new Date(next.optInAt) : null,
+          optOutAt: next.optOutAt ? new Date(next.optOutAt) : null,
+          optOutReason: next.optOutReason,
+          dnd,
+          ...(change.status === 'granted'
+            ? {
+                consentAt: at,
+                consentSource: change.source,
+                consentTextVersion: change.textVersion ?? null,
+              }
+            : {}),
+        }
         const updated = await tx.lead.update({
           where: { id: lead.id },
-          data: {
-            consentStatus: next.status,
-            consentChannels: next.grantedChannels,
-            optInAt: next.optInAt ? new Date(next.optInAt) : null,
-            optOutAt: next.optOutAt ? new Date(next.optOutAt) : null,
-            optOutReason: next.optOutReason,
-            dnd,
-            ...(change.status === 'granted'
-              ? {
-                  consentAt: at,
-                  consentSource: change.source,
-                  consentTextVersion: change.textVersion ?? null,
-                }
-              : {}),
-            updatedBy: actor.id,
-          },
+          data: { ...consent, updatedBy: actor.id },
         })
+        const consentChanges = fieldChanges(lead, consent)
+        if (Object.keys(consentChanges).length > 0)
+          await auditLead(tx, { actor, requestId }, lead.id, 'consent', consentChanges)
         const record = await tx.consentRecord.create({
           data: {
             leadId: lead.id,

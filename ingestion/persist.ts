@@ -5,9 +5,11 @@ import { mergeLeads } from '../domain/dedupe/merge.rules.js'
 import { engagementEventForCapture } from '../domain/scoring/capture-engagement.rules.js'
 import { scoreLead } from '../domain/scoring/score.rules.js'
 import { Prisma } from '../generated/prisma/client.js'
+import { fieldChanges } from '../platform/audit.js'
 import type { Tx } from '../platform/database/prisma.js'
 import { applyScore } from './apply-score.js'
 import { assignLeads } from './assign-leads.js'
+import { auditLead, leadCreatedChanges, type LeadWriteContext } from './lead-audit.js'
 import { lockLeads, rowToDraft } from './lead-rows.js'
 import type { Assessment, IngestionPolicy } from './steps/assess.js'
 import type { ActiveRules } from './rules/active-rules.js'
@@ -173,7 +175,14 @@ async function insertLeadClaimingKeys(
  * Folds a repeat capture into its master by the merge policy (domain/dedupe/merge.rules.ts):
  * empty master fields filled, the capture counted as engagement, the master rescored.
  */
-async function foldIntoMaster(tx: Tx, masterId: string, a: Assessment, rules: ActiveRules, actor: Actor) {
+async function foldIntoMaster(
+  tx: Tx,
+  masterId: string,
+  a: Assessment,
+  rules: ActiveRules,
+  ctx: LeadWriteContext,
+) {
+  const { actor } = ctx
   const master = (await lockLeads(tx, [masterId])).get(masterId)
   if (!master) throw new Error(`master lead ${masterId} vanished during the capture`)
   const { patch } = mergeLeads(rowToDraft(master), a.draft)
@@ -192,6 +201,13 @@ async function foldIntoMaster(tx: Tx, masterId: string, a: Assessment, rules: Ac
     at: new Date(a.draft.receivedAt),
     changes: patch as Prisma.LeadUpdateInput,
   })
+  await auditLead(
+    tx,
+    ctx,
+    masterId,
+    'update',
+    fieldChanges({ ...rowToDraft(master), score: master.score }, { ...patch, score: score.score }),
+  )
   return { score: score.score, ownerId: master.ownerId, queue: master.queue }
 }
 
@@ -229,7 +245,10 @@ export async function persistCapture(tx: Tx, input: PersistInput): Promise<Persi
   let placement: { ownerId: string | null; queue: string | null; reason: string; assignedAt: Date | null }
   if (duplicate) {
     outcome = 'duplicate'
-    const master = await foldIntoMaster(tx, duplicate.masterId, a, rules, actor)
+    const master = await foldIntoMaster(tx, duplicate.masterId, a, rules, {
+      actor,
+      requestId: input.requestId,
+    })
     masterScore = master.score
     placement = {
       ownerId: master.ownerId,
@@ -306,6 +325,37 @@ export async function persistCapture(tx: Tx, input: PersistInput): Promise<Persi
   ]
   const touch = a.touch
   const consent = a.capture.consent
+  const d = a.draft
+  const created = leadCreatedChanges({
+    channel: d.channel,
+    firstName: d.firstName,
+    lastName: d.lastName,
+    email: d.email,
+    phone: d.phone,
+    company: d.company,
+    title: d.title,
+    website: d.website,
+    industry: d.industry,
+    companySize: d.companySize,
+    annualRevenue: d.annualRevenue,
+    currency: d.currency,
+    country: d.country,
+    state: d.state,
+    city: d.city,
+    budget: d.budget,
+    authority: d.authority,
+    need: d.need,
+    timeline: d.timeline,
+    consentStatus: a.consent.status,
+    consentChannels: a.consent.grantedChannels,
+    dnd: a.consent.dnd,
+    status: 'NEW',
+    score: a.score.score,
+    ownerId: placement.ownerId,
+    queue: placement.queue,
+    duplicateOfId: duplicate?.masterId ?? null,
+  })
+
   // Only a new master starts a journey; a duplicate is engagement on its master's journey.
   const startJourney = outcome === 'created'
   // Everything that follows from the decisions, in one statement: these rows are known by
@@ -329,6 +379,9 @@ export async function persistCapture(tx: Tx, input: PersistInput): Promise<Persi
       INSERT INTO lead_decision (lead_id, kind, rule_version, inputs, outcome, decided_at)
       SELECT ${id}::uuid, d.kind, d.rule_version, d.inputs, d.outcome, ${decidedAt}
         FROM jsonb_to_recordset(${JSON.stringify(decisions)}::jsonb) AS d(kind text, rule_version int, inputs jsonb, outcome jsonb)
+    ), audited AS (
+      INSERT INTO audit_event (entity, entity_id, action, actor_id, request_id, changes)
+      VALUES ('lead', ${id}, 'create', ${actor.id}, ${input.requestId ?? null}, ${created}::jsonb)
     ), queued AS (
       INSERT INTO outbox_event (topic, aggregate_id, payload, request_id)
       SELECT 'lead.captured', ${id}, jsonb_build_object('leadId', ${id}::text), ${input.requestId ?? null}

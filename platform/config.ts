@@ -110,7 +110,7 @@ export const ConfigSchema = Type.Object({
       'Mark the session cookie Secure (sent over HTTPS only). Set false only for a console on plain http://localhost.',
   }),
   RATE_LIMIT_PER_MINUTE: Type.Integer({
-    default: 1200,
+    default: 6000,
     minimum: 1,
     description: 'Requests per minute per API key or console user, per API replica (429 beyond).',
   }),

@@ -3,8 +3,10 @@
 // migrations, a worker with its outbox relay, and the API.
 import path from 'node:path'
 import { startApi, type RunningApi } from '../api/start-api.js'
+import { ensureFirstAdmin } from '../security/first-admin.js'
 import { JOURNEY_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js'
 import { migrateDeploy } from './database/migrator.js'
+import { createPrisma } from './database/prisma.js'
 import { resolveDatabase, type ResolvedDatabase } from './database/resolve-database.js'
 import { runMain } from './process/main.js'
 import { startWorker, type RunningWorker } from './start-worker.js'
@@ -28,6 +30,10 @@ await runMain('dev', async (config, log) => {
     database = await resolveDatabase(config, log)
     const applied = await migrateDeploy(database.url)
     log.info({ ms: since(), embedded: database.embedded, applied }, 'PostgreSQL ready')
+    // Every route but health and public forms needs a credential: a fresh hub gets an admin
+    // to sign in with, its password shown once below (never logged).
+    const bootstrap = createPrisma(database.url, 1)
+    const firstAdmin = await ensureFirstAdmin(bootstrap, new Date()).finally(() => bootstrap.$disconnect())
 
     let temporalAddress = config.TEMPORAL_ADDRESS
     let temporalUi = config.TEMPORAL_UI_URL
@@ -61,6 +67,18 @@ await runMain('dev', async (config, log) => {
         ? [`  Temporal UI  ${temporalUi}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`]
         : []),
       `  PostgreSQL   ${database.embedded ? `embedded, port ${config.EMBEDDED_PG_PORT}, data in ${config.DATA_DIR}` : 'DATABASE_URL'}`,
+      ...(firstAdmin
+        ? [
+            '',
+            `  First admin  ${firstAdmin.email}  password ${firstAdmin.password}`,
+            '               (shown this once; change it with POST /v1/auth/password, or reset it with',
+            '               npm run admin:create -- --email ' + firstAdmin.email + ' --name Admin)',
+            `  Sign in      curl -s ${api.url}/v1/auth/login -H 'content-type: application/json' \\`,
+            `                 -d '{"email":"${firstAdmin.email}","password":"${firstAdmin.password}"}'`,
+            '               then send the token it returns: -H "Authorization: Bearer lws_…"',
+            '',
+          ]
+        : []),
       '  Stop with Ctrl-C.',
       '',
     ]

@@ -16,6 +16,8 @@ data=$(mktemp -d /tmp/leadwire-fuzz-XXXXXX)
 api=$(free_port)
 export DATA_DIR="$data" PORT="$api" EMBEDDED_PG_PORT="$(free_port)" TEMPORAL_DEV_PORT="$(free_port)" \
   TEMPORAL_UI_PORT="$(free_port)" LOG_LEVEL=error LOG_PRETTY=false DATABASE_URL= TEMPORAL_ADDRESS=
+# One caller sends every case: lift the per-key and per-address limits so cases are not 429s.
+export RATE_LIMIT_PER_MINUTE=100000000 RATE_LIMIT_ANONYMOUS_PER_MINUTE=100000000
 # Every webhook connector on, so that their routes are fuzzed too (throwaway secrets).
 export TWILIO_AUTH_TOKEN=fuzz-twilio-token EVENTS_WEBHOOK_SECRET=fuzz-events-secret-0123456789abcdef \
   GOOGLE_ADS_WEBHOOK_KEY=fuzz-google-key
@@ -41,8 +43,18 @@ for _ in $(seq 1 300); do
 done
 curl -sf "http://127.0.0.1:$api/ready" >/dev/null || { cat "$data/dev.log"; exit 1; }
 
+# Signed in as the first admin the hub printed, with an API key (not a session, which a
+# fuzzed POST /v1/auth/logout would end), so every route is reached past authentication.
+read -r email password < <(sed -n 's/^ *First admin *\([^ ]*\) *password \([^ ]*\).*/\1 \2/p' "$data/dev.log")
+session=$(curl -sf "http://127.0.0.1:$api/v1/auth/login" -H 'content-type: application/json' \
+  -d "{\"email\":\"$email\",\"password\":\"$password\"}" | node -e "process.stdin.on('data',d=>console.log(JSON.parse(d).token))")
+key=$(curl -sf "http://127.0.0.1:$api/v1/api-keys" -H 'content-type: application/json' \
+  -H "authorization: Bearer $session" -d '{"name":"fuzz"}' | node -e "process.stdin.on('data',d=>console.log(JSON.parse(d).key))")
+[ -n "$key" ] || { echo "could not sign in as the first admin"; cat "$data/dev.log"; exit 1; }
+
 "$venv/bin/schemathesis" run "http://127.0.0.1:$api/openapi.json" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+  --header "Authorization: Bearer $key" \
   --max-examples "${FUZZ_EXAMPLES:-100}" --request-timeout 10 --seed 42 --no-color 2>&1 |
   # Its pytest-style banner lines ("=== 2 warnings in 22s ===") are dropped: CI log parsers
   # take them for the test run's summary. The figures stay ("Test cases: N generated, N passed").

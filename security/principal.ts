@@ -1,4 +1,5 @@
 import {
+  builtInRole,
   scopeAllows,
   type Action,
   type FieldAccess,
@@ -15,7 +16,10 @@ import type { Db } from '../platform/database/prisma.js'
  * people's records they may see is read once per request, and only when a query asks.
  */
 
-export type Credential = { kind: 'session'; sessionId: string } | { kind: 'api_key'; keyId: string }
+export type Credential =
+  | { kind: 'session'; sessionId: string }
+  | { kind: 'api_key'; keyId: string }
+  | { kind: 'system'; purpose: string }
 
 export class Principal {
   private team: Promise<string[]> | undefined
@@ -82,4 +86,12 @@ export class Principal {
     }
     return ids
   }
+}
+
+/**
+ * A principal for work no person asked for (a benchmark, a maintenance script): the
+ * built-in admin role, so it sees every record. Never built from a request.
+ */
+export function systemPrincipal(db: Db, purpose: string): Principal {
+  return new Principal(db, 'system', builtInRole('admin')!, { kind: 'system', purpose })
 }

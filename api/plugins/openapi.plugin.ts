@@ -38,8 +38,33 @@ export default fp(
           { name: 'forms', description: 'Hosted web forms and their embed snippets' },
           { name: 'partners', description: 'Partners, their API keys, and the leads they send' },
           { name: 'imports', description: 'Bulk CSV/XLSX imports: upload, preview, run, error report' },
+          { name: 'auth', description: 'Console login, sessions, who am I, password change' },
+          { name: 'users', description: 'People, their roles and reporting lines' },
+          { name: 'api-keys', description: 'Keys for integrations: scoped, hashed, revocable, rotatable' },
+          {
+            name: 'roles',
+            description: 'Permissions per object and action, row scopes and field rules per role',
+          },
+          { name: 'shares', description: 'Records shared with a person beyond their role and team' },
+          { name: 'audit', description: 'The audit trail: who changed what, when, in which request' },
+          { name: 'privacy', description: "A person's data: export, erasure, consent history" },
+          {
+            name: 'exports',
+            description: 'Lead and account exports (CSV or JSON) within row and field rules',
+          },
           { name: 'operations', description: 'Liveness, readiness and the API description' },
         ],
+        components: {
+          securitySchemes: {
+            apiKey: {
+              type: 'http',
+              scheme: 'bearer',
+              description: 'An API key (lwk_…) or a session token (lws_…) from POST /v1/auth/login.',
+            },
+            session: { type: 'apiKey', in: 'cookie', name: 'lw_session' },
+          },
+        },
+        security: [{ apiKey: [] }, { session: [] }],
       },
       refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json['$id'] ?? `def-${i}`) },
     })

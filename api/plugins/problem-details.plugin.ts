@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { REFUSAL_HEADERS } from './hardening.plugin.js'
 import { LeadwireError, RateLimitedError, type ErrorCode, type FieldError } from '../../platform/errors.js'
 import { Problem, type ProblemBody } from '../schemas/problem.schema.js'
 import { fieldErrors } from '../validation.js'
@@ -86,6 +87,8 @@ function sendProblem(reply: FastifyReply, problem: ProblemBody) {
  */
 export function frameworkErrorReply(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   request.log.info({ code: error.code }, 'request refused by the router')
+  // The router answers before any hook runs, so the security headers are set here.
+  reply.headers(REFUSAL_HEADERS)
   return sendProblem(reply, toProblem(error, request))
 }
 

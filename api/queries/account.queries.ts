@@ -1,7 +1,7 @@
 import { editableFieldsOf, type AccountRow } from '../../crm/accounts.js'
 import type { HealthFactor } from '../../domain/account/health.rules.js'
 import type { Prisma } from '../../generated/prisma/client.js'
-import type { Db } from '../../platform/database/prisma.js'
+import type { Db, Tx } from '../../platform/database/prisma.js'
 import { NotFoundError } from '../../platform/errors.js'
 import type { HistoryQuery, ListAccountsQuery } from '../schemas/account.schema.js'
 import { cursorError, decodeCursor } from './cursor.js'
@@ -32,14 +32,18 @@ export function toAccount(a: AccountRow) {
   }
 }
 
-/** Accounts by name (then id), keyset-paginated; active ones unless isActive=false. */
-export async function listAccounts(db: Db, q: ListAccountsQuery) {
+/**
+ * Accounts by name (then id), keyset-paginated; active ones unless isActive=false. Only
+ * those within `visible` (the caller's row-level access), whatever the filters say.
+ */
+export async function listAccounts(db: Db | Tx, q: ListAccountsQuery, visible: Prisma.AccountWhereInput) {
   const healthScore = {
     ...(q.healthBelow !== undefined ? { lt: q.healthBelow } : {}),
     ...(q.healthAtLeast !== undefined ? { gte: q.healthAtLeast } : {}),
   }
   const where: Prisma.AccountWhereInput = {
     AND: [
+      visible,
       {
         isActive: q.isActive,
         ...(q.ownerId ? { ownerId: q.ownerId } : {}),
@@ -60,9 +64,12 @@ export async function listAccounts(db: Db, q: ListAccountsQuery) {
   return toPage(rows, q.limit, (a) => a.name, toAccount)
 }
 
-/** One account with its primary contact and how many contacts and open deals it has. */
-export async function getAccount(db: Db, id: string) {
-  const account = await db.account.findUnique({ where: { id } })
+/**
+ * One account with its primary contact and how many contacts and open deals it has; one
+ * outside `visible` is not found. Its contacts and deals are visible with it.
+ */
+export async function getAccount(db: Db, id: string, visible: Prisma.AccountWhereInput) {
+  const account = await db.account.findFirst({ where: { AND: [{ id }, visible] } })
   if (!account) throw new NotFoundError('account', id)
   const [primary, contacts, openOpportunities] = await Promise.all([
     account.primaryContactId
@@ -81,8 +88,13 @@ export async function getAccount(db: Db, id: string) {
  * An account's audit trail, newest first, keyset on (at, id) descending. Audit ids are a
  * bigint sequence, so "after the cursor" is written here (afterCursor compares ids as text).
  */
-export async function listAccountHistory(db: Db, id: string, q: HistoryQuery) {
-  const exists = await db.account.findUnique({ where: { id }, select: { id: true } })
+export async function listAccountHistory(
+  db: Db,
+  id: string,
+  q: HistoryQuery,
+  visible: Prisma.AccountWhereInput,
+) {
+  const exists = await db.account.findFirst({ where: { AND: [{ id }, visible] }, select: { id: true } })
   if (!exists) throw new NotFoundError('account', id)
   const where: Prisma.AuditEventWhereInput = { entity: 'account', entityId: id }
   if (q.cursor) {

@@ -1,14 +1,11 @@
 import { activityBuckets, isDatabaseTimeZone, ownerTotals } from '../../crm/activity-stats.js'
-import {
-  assertSubjectExists,
-  timelineRows,
-  type TimelineRow,
-  type TimelineSubject,
-} from '../../crm/timeline.js'
+import { timelineRows, type TimelineRow, type TimelineSubject } from '../../crm/timeline.js'
 import type { ActivityDirection } from '../../domain/activity/activity.rules.js'
 import { isValidTimeZone } from '../../domain/journey/quiet-hours.rules.js'
 import type { Db } from '../../platform/database/prisma.js'
 import { LeadwireError } from '../../platform/errors.js'
+import type { Principal } from '../../security/principal.js'
+import { activityActorIds, assertOwnerInReach, assertVisible } from '../../security/visibility.js'
 import type { ActivityStatsQuery, TimelineQuery } from '../schemas/activity.schema.js'
 import { cursorError, decodeCursor } from './cursor.js'
 import { cursorTime, isUuid, toPage } from './keyset.js'
@@ -35,9 +32,9 @@ export function toActivity(a: TimelineRow) {
   }
 }
 
-/** A record's timeline, newest first; 404 when the record does not exist. */
-export async function timelinePage(db: Db, subject: TimelineSubject, q: TimelineQuery) {
-  await assertSubjectExists(db, subject)
+/** A record's timeline, newest first; 404 when the record does not exist or the principal does not see it. */
+export async function timelinePage(db: Db, p: Principal, subject: TimelineSubject, q: TimelineQuery) {
+  await assertVisible(db, p, subject.kind, subject.id)
   const kinds = q.kind?.flatMap((k) => k.split(',')).filter(Boolean)
   let after: { at: Date; id: string } | undefined
   if (q.cursor) {
@@ -62,8 +59,12 @@ const badQuery = (pointer: string, message: string) =>
 
 const userIdOf = (actorId: string) => (actorId.startsWith('user:') ? actorId.slice('user:'.length) : null)
 
-/** Activity counts per owner, kind and period in [from, to). */
-export async function activityStats(db: Db, q: ActivityStatsQuery, now: Date) {
+/**
+ * Activity counts per owner, kind and period in [from, to), of the people the principal
+ * sees (everyone, system actors included, for a role that sees all); asking for one
+ * outside that reach is a 403.
+ */
+export async function activityStats(db: Db, p: Principal, q: ActivityStatsQuery, now: Date) {
   const to = q.to ? new Date(q.to) : now
   const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * DAY_MS)
   if (!isValidTimeZone(q.tz) || !(await isDatabaseTimeZone(db, q.tz)))
@@ -73,7 +74,9 @@ export async function activityStats(db: Db, q: ActivityStatsQuery, now: Date) {
   if (from >= to) throw badQuery('/querystring/from', 'must be before to')
   if (to.getTime() - from.getTime() > MAX_STATS_DAYS * DAY_MS)
     throw badQuery('/querystring/from', `must be at most ${MAX_STATS_DAYS} days before to`)
+  if (q.ownerId) await assertOwnerInReach(p, 'activity', q.ownerId)
   const buckets = await activityBuckets(db, {
+    actorIds: await activityActorIds(p),
     from,
     to,
     period: q.period,

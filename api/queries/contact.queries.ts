@@ -43,11 +43,13 @@ const view = <C extends { id: string; account: { primaryContactId: string | null
 /*
  * Contacts newest first: keyset on (createdAt, id) descending. Names are optional on a
  * contact (a converted lead may have only an email), and a keyset needs a sort value on
- * every row; ids are uuidv7, so ties on createdAt still follow creation order.
+ * every row; ids are uuidv7, so ties on createdAt still follow creation order. Only those
+ * within `visible` (the caller's row-level access).
  */
-export async function listContacts(db: Db, q: ListContactsQuery) {
+export async function listContacts(db: Db, q: ListContactsQuery, visible: Prisma.ContactWhereInput) {
   const where: Prisma.ContactWhereInput = {
     AND: [
+      visible,
       {
         isActive: q.isActive,
         ...(q.accountId ? { accountId: q.accountId } : {}),
@@ -71,8 +73,9 @@ export async function listContacts(db: Db, q: ListContactsQuery) {
   )
 }
 
-export async function getContact(db: Db, id: string) {
-  const row = await db.contact.findUnique({ where: { id }, include: withPrimary })
+/** One contact; one outside `visible` is not found. */
+export async function getContact(db: Db, id: string, visible: Prisma.ContactWhereInput) {
+  const row = await db.contact.findFirst({ where: { AND: [{ id }, visible] }, include: withPrimary })
   if (!row) throw new NotFoundError('contact', id)
   return toContact(view(row))
 }

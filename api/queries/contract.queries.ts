@@ -29,14 +29,22 @@ export function toContract(c: ContractRow) {
   }
 }
 
-export async function getContract(db: Db, id: string) {
-  const row = await db.contract.findUnique({ where: { id } })
+/** One contract; one outside `visible` is not found. */
+export async function getContract(db: Db, id: string, visible: Prisma.ContractWhereInput) {
+  const row = await db.contract.findFirst({ where: { AND: [{ id }, visible] } })
   if (!row) throw new NotFoundError('contract', id)
   return toContract(row)
 }
 
-/** Contracts, soonest end first (the renewal desk's order), keyset-paginated on (endDate, id). */
-export async function listContracts(db: Db, q: Static<typeof ListContractsQuery>) {
+/**
+ * Contracts, soonest end first (the renewal desk's order), keyset-paginated on (endDate, id);
+ * only those within `visible` (the caller's row-level access).
+ */
+export async function listContracts(
+  db: Db,
+  q: Static<typeof ListContractsQuery>,
+  visible: Prisma.ContractWhereInput,
+) {
   const where: Prisma.ContractWhereInput = {
     ...(q.accountId ? { accountId: q.accountId } : {}),
     ...(q.status ? { status: q.status } : {}),
@@ -44,7 +52,7 @@ export async function listContracts(db: Db, q: Static<typeof ListContractsQuery>
   }
   const after = afterCursor(q.cursor, 'endDate', 'asc', true, 'uuid')
   const rows = await db.contract.findMany({
-    where: after ? { AND: [where, after] } : where,
+    where: { AND: [visible, where, ...(after ? [after] : [])] },
     orderBy: [{ endDate: 'asc' }, { id: 'asc' }],
     take: q.limit + 1,
   })

@@ -99,20 +99,32 @@ export function toInvoice(i: InvoiceWithDetail, now: Date) {
   }
 }
 
-export async function getInvoiceRow(db: Db, id: string): Promise<InvoiceWithDetail> {
-  const invoice = await findInvoice(db, id)
+/** One invoice with its lines and payments; one outside `visible` is not found. */
+export async function getInvoiceRow(
+  db: Db,
+  id: string,
+  visible: Prisma.InvoiceWhereInput,
+): Promise<InvoiceWithDetail> {
+  const invoice = await findInvoice(db, id, visible)
   if (!invoice) throw new NotFoundError('invoice', id)
   return invoice
 }
 
 /**
  * Invoices, latest issue date first (then id), keyset-paginated. overdue=true keeps open
- * invoices whose due date is before today in India.
+ * invoices whose due date is before today in India. Only those within `visible` (the
+ * caller's row-level access).
  */
-export async function listInvoices(db: Db, q: ListInvoicesQuery, now = new Date()) {
+export async function listInvoices(
+  db: Db,
+  q: ListInvoicesQuery,
+  visible: Prisma.InvoiceWhereInput,
+  now = new Date(),
+) {
   const today = indiaDate(now.getTime())
   const where: Prisma.InvoiceWhereInput = {
     AND: [
+      visible,
       {
         ...(q.accountId ? { accountId: q.accountId } : {}),
         ...(q.orderId ? { orderId: q.orderId } : {}),
@@ -144,9 +156,17 @@ export async function listInvoices(db: Db, q: ListInvoicesQuery, now = new Date(
   )
 }
 
-/** An invoice's payments in the order received, keyset-paginated. */
-export async function listPayments(db: Db, invoiceId: string, q: ListPaymentsQuery) {
-  const exists = await db.invoice.findUnique({ where: { id: invoiceId }, select: { id: true } })
+/** An invoice's payments in the order received, keyset-paginated; none of an invoice outside `visible`. */
+export async function listPayments(
+  db: Db,
+  invoiceId: string,
+  q: ListPaymentsQuery,
+  visible: Prisma.InvoiceWhereInput,
+) {
+  const exists = await db.invoice.findFirst({
+    where: { AND: [{ id: invoiceId }, visible] },
+    select: { id: true },
+  })
   if (!exists) throw new NotFoundError('invoice', invoiceId)
   const rows = await db.payment.findMany({
     where: { AND: [{ invoiceId }, afterCursor(q.cursor, 'receivedAt', 'asc', true, 'uuid') ?? {}] },

@@ -54,7 +54,16 @@ export function afterCursor(
   if (value === null || (!asDate && typeof value !== 'string')) throw cursorError()
   if (idFormat === 'uuid' && !isUuid(c.id)) throw cursorError()
   const beyond = direction === 'asc' ? 'gt' : 'lt'
-  return { OR: [{ [field]: { [beyond]: value } }, { [field]: value, id: { [beyond]: c.id } }] }
+  // The leading bound is implied by the OR, but PostgreSQL only turns a plain range into an
+  // index range: without it a deep page filters every row before the cursor (page 100 of an
+  // export read 95,000 rows to skip them).
+  const from = direction === 'asc' ? 'gte' : 'lte'
+  return {
+    AND: [
+      { [field]: { [from]: value } },
+      { OR: [{ [field]: { [beyond]: value } }, { [field]: value, id: { [beyond]: c.id } }] },
+    ],
+  }
 }
 
 /** Cuts the limit + 1 rows fetched into a page and the cursor of the next one. */

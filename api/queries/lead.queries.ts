@@ -1,8 +1,10 @@
 import { decodeCursor, encodeCursor } from './cursor.js'
 import { firstAndLastTouch, type Touch } from '../../domain/attribution/touch.rules.js'
 import type { Prisma } from '../../generated/prisma/client.js'
-import type { Db } from '../../platform/database/prisma.js'
+import type { Db, Tx } from '../../platform/database/prisma.js'
 import { NotFoundError } from '../../platform/errors.js'
+import type { Principal } from '../../security/principal.js'
+import { leadWhere, visibleIds } from '../../security/visibility.js'
 import type { ListLeadsQuery } from '../schemas/lead.schema.js'
 
 type LeadRow = Prisma.LeadGetPayload<object>
@@ -34,9 +36,10 @@ export function toSummary(l: LeadRow) {
 
 /**
  * Keyset pagination: each page continues after the last row of the previous one, so pages
- * stay fast at any depth and do not skip or repeat rows when leads arrive meanwhile.
+ * stay fast at any depth and do not skip or repeat rows when leads arrive meanwhile. Only
+ * the leads the principal sees are listed, whatever the filters and search ask for.
  */
-export async function listLeads(db: Db, q: ListLeadsQuery) {
+export async function listLeads(db: Db | Tx, p: Principal, q: ListLeadsQuery) {
   const sort = q.sort ?? '-createdAt'
   const field = sort.replace('-', '') as 'createdAt' | 'score'
   const dir = sort.startsWith('-') ? 'desc' : 'asc'
@@ -67,9 +70,10 @@ export async function listLeads(db: Db, q: ListLeadsQuery) {
       : {}),
     ...(q.q
       ? {
-          OR: (['firstName', 'lastName', 'email', 'phone', 'company'] as const).map((f) => ({
-            [f]: { contains: q.q, mode: 'insensitive' as const },
-          })),
+          // A field the caller's role hides is not searched: a match would confirm its value.
+          OR: (['firstName', 'lastName', 'email', 'phone', 'company'] as const)
+            .filter((f) => p.fieldAccess('lead', f) !== 'hidden')
+            .map((f) => ({ [f]: { contains: q.q, mode: 'insensitive' as const } })),
         }
       : {}),
   }
@@ -78,10 +82,16 @@ export async function listLeads(db: Db, q: ListLeadsQuery) {
     const c = decodeCursor(q.cursor)
     const v = field === 'createdAt' ? new Date(String(c.v)) : Number(c.v)
     const beyond = dir === 'desc' ? 'lt' : 'gt'
-    after = { OR: [{ [field]: { [beyond]: v } }, { [field]: v, id: { [beyond]: c.id } }] }
+    // The plain bound lets PostgreSQL range-scan the index (see keyset.ts afterCursor).
+    after = {
+      AND: [
+        { [field]: { [dir === 'desc' ? 'lte' : 'gte']: v } },
+        { OR: [{ [field]: { [beyond]: v } }, { [field]: v, id: { [beyond]: c.id } }] },
+      ],
+    }
   }
   const rows = await db.lead.findMany({
-    where: { AND: [where, after] },
+    where: { AND: [where, await leadWhere(p), after] },
     orderBy: [{ [field]: dir }, { id: dir }],
     take: limit + 1,
   })
@@ -94,13 +104,18 @@ export async function listLeads(db: Db, q: ListLeadsQuery) {
   return { items: page.map(toSummary), nextCursor }
 }
 
-/** One lead with everything that explains it: score, consent, assignment, duplicates, attribution. */
-export async function getLeadDetail(db: Db, id: string) {
-  const lead = await db.lead.findUnique({ where: { id } })
+/**
+ * One lead with everything that explains it: score, consent, assignment, duplicates,
+ * attribution. A lead the principal does not see is not found; of its duplicates and
+ * look-alikes, only those they see are named.
+ */
+export async function getLeadDetail(db: Db, p: Principal, id: string) {
+  const visible = await leadWhere(p)
+  const lead = await db.lead.findFirst({ where: { AND: [{ id }, visible] } })
   if (!lead) throw new NotFoundError('lead', id)
   const [duplicates, touches, dedupe] = await Promise.all([
     db.lead.findMany({
-      where: { duplicateOfId: id },
+      where: { AND: [{ duplicateOfId: id }, visible] },
       select: { id: true, channel: true, createdAt: true, duplicateReason: true },
       orderBy: { createdAt: 'asc' },
     }),
@@ -116,10 +131,17 @@ export async function getLeadDetail(db: Db, id: string) {
     }),
   ])
   // Look-alikes the dedupe step found but did not link: for someone to merge or dismiss.
-  const suggested = (
+  const lookAlikes = (
     (dedupe?.outcome as { possibleDuplicates?: { id: string; similarity: number }[] } | undefined)
       ?.possibleDuplicates ?? []
-  ).filter((p) => p.id !== lead.duplicateOfId)
+  ).filter((d) => d.id !== lead.duplicateOfId)
+  const seen = await visibleIds(
+    db,
+    p,
+    'lead',
+    lookAlikes.map((d) => d.id),
+  )
+  const suggested = lookAlikes.filter((d) => seen.has(d.id))
   const ledger: Touch[] = touches.map((t) => ({
     channel: t.channel as Touch['channel'],
     source: t.source,
@@ -190,9 +212,9 @@ export async function getLeadDetail(db: Db, id: string) {
       createdAt: d.createdAt.toISOString(),
       reason: d.duplicateReason,
     })),
-    possibleDuplicates: suggested.map((p) => ({
-      id: p.id,
-      similarity: Math.round(p.similarity * 1000) / 1000,
+    possibleDuplicates: suggested.map((d) => ({
+      id: d.id,
+      similarity: Math.round(d.similarity * 1000) / 1000,
     })),
     duplicateReason: lead.duplicateReason,
     createdBy: lead.createdBy,

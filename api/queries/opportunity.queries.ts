@@ -73,8 +73,9 @@ export async function opportunityDetail(db: Db, o: OpportunityRow, now: Date) {
   }
 }
 
-export async function getOpportunity(db: Db, id: string, now: Date) {
-  const o = await db.opportunity.findUnique({ where: { id } })
+/** One deal; one outside `visible` is not found. */
+export async function getOpportunity(db: Db, id: string, now: Date, visible: Prisma.OpportunityWhereInput) {
+  const o = await db.opportunity.findFirst({ where: { AND: [{ id }, visible] } })
   if (!o) throw new NotFoundError('opportunity', id)
   return opportunityDetail(db, o, now)
 }
@@ -107,10 +108,18 @@ function forecastFilter(category: ForecastCategory, today: string): Prisma.Oppor
   }
 }
 
-/** Deals by close date (soonest first, then id), keyset-paginated; filters combine with AND. */
-export async function listOpportunities(db: Db, q: ListOpportunitiesQuery, now: Date) {
+/**
+ * Deals by close date (soonest first, then id), keyset-paginated; filters combine with AND,
+ * and with `visible` (the caller's row-level access).
+ */
+export async function listOpportunities(
+  db: Db,
+  q: ListOpportunitiesQuery,
+  now: Date,
+  visible: Prisma.OpportunityWhereInput,
+) {
   const today = todayOf(now)
-  const and: Prisma.OpportunityWhereInput[] = []
+  const and: Prisma.OpportunityWhereInput[] = [visible]
   if (q.accountId) and.push({ accountId: q.accountId })
   if (q.ownerId) and.push({ ownerId: q.ownerId })
   if (q.stage) and.push({ stage: q.stage })

@@ -44,16 +44,18 @@ export function toOrder(o: NonNullable<OrderWithLines>) {
   }
 }
 
-export async function getOrder(db: Db, id: string) {
-  const order = await findOrder(db, id)
+/** One order with its lines; one outside `visible` is not found. */
+export async function getOrder(db: Db, id: string, visible: Prisma.SalesOrderWhereInput) {
+  const order = await findOrder(db, id, visible)
   if (!order) throw new NotFoundError('order', id)
   return toOrder(order)
 }
 
-/** Orders, newest first (ordered_at, then id), keyset-paginated. */
-export async function listOrders(db: Db, q: ListOrdersQuery) {
+/** Orders, newest first (ordered_at, then id), keyset-paginated; only those within `visible`. */
+export async function listOrders(db: Db, q: ListOrdersQuery, visible: Prisma.SalesOrderWhereInput) {
   const where: Prisma.SalesOrderWhereInput = {
     AND: [
+      visible,
       {
         ...(q.accountId ? { accountId: q.accountId } : {}),
         ...(q.status ? { status: q.status } : {}),

@@ -4,6 +4,8 @@ import { addDays } from '../../domain/reports/period.rules.js'
 import type { Prisma } from '../../generated/prisma/client.js'
 import type { Db } from '../../platform/database/prisma.js'
 import { NotFoundError } from '../../platform/errors.js'
+import type { Principal } from '../../security/principal.js'
+import { taskWhere } from '../../security/visibility.js'
 import type { ListTasksQuery } from '../schemas/task.schema.js'
 import { afterCursor, toPage } from './keyset.js'
 
@@ -62,11 +64,11 @@ function dueCondition(due: TaskFilters['due'], timeZone: string, now: Date): Pri
 }
 
 /**
- * An inbox: tasks by due time (soonest first, then id), keyset-paginated. An open task
- * snoozed until later is left out unless asked for. Served by the (assignee, status,
- * due_at) and (status, due_at) indexes.
+ * An inbox: tasks by due time (soonest first, then id), keyset-paginated, of the tasks the
+ * principal sees. An open task snoozed until later is left out unless asked for. Served by
+ * the (assignee, status, due_at) and (status, due_at) indexes.
  */
-export async function listTasks(db: Db, q: TaskFilters, now = new Date()) {
+export async function listTasks(db: Db, p: Principal, q: TaskFilters, now = new Date()) {
   const where: Prisma.TaskWhereInput = {
     ...(q.assigneeId ? { assigneeId: q.assigneeId } : {}),
     ...(q.queue ? { queue: q.queue } : {}),
@@ -77,6 +79,7 @@ export async function listTasks(db: Db, q: TaskFilters, now = new Date()) {
     ...(q.accountId ? { accountId: q.accountId } : {}),
     ...(q.opportunityId ? { opportunityId: q.opportunityId } : {}),
     AND: [
+      await taskWhere(p),
       dueCondition(q.due, q.timeZone, now),
       // Spelled out rather than NOT(open AND snoozed_until > now): with snoozed_until NULL that
       // NOT is NULL in SQL, which would hide every task never snoozed.
@@ -99,8 +102,9 @@ export async function listTasks(db: Db, q: TaskFilters, now = new Date()) {
   )
 }
 
-export async function getTask(db: Db, id: string, now = new Date()) {
-  const task = await db.task.findUnique({ where: { id } })
+/** One task; a task the principal does not see is not found. */
+export async function getTask(db: Db, p: Principal, id: string, now = new Date()) {
+  const task = await db.task.findFirst({ where: { AND: [{ id }, await taskWhere(p)] } })
   if (!task) throw new NotFoundError('task', id)
   return toTask(task, now)
 }

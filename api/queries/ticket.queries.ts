@@ -42,14 +42,20 @@ export function toTicket(t: TicketRow, now: Date) {
   }
 }
 
-export async function getTicket(db: Db, id: string, now = new Date()) {
-  const row = await db.ticket.findUnique({ where: { id } })
+/** One ticket; one outside `visible` is not found. */
+export async function getTicket(db: Db, id: string, visible: Prisma.TicketWhereInput, now = new Date()) {
+  const row = await db.ticket.findFirst({ where: { AND: [{ id }, visible] } })
   if (!row) throw new NotFoundError('ticket', id)
   return toTicket(row, now)
 }
 
-/** Tickets, newest first, keyset-paginated on (createdAt, id). */
-export async function listTickets(db: Db, q: Static<typeof ListTicketsQuery>, now = new Date()) {
+/** Tickets, newest first, keyset-paginated on (createdAt, id); only those within `visible`. */
+export async function listTickets(
+  db: Db,
+  q: Static<typeof ListTicketsQuery>,
+  visible: Prisma.TicketWhereInput,
+  now = new Date(),
+) {
   const where: Prisma.TicketWhereInput = {
     ...(q.accountId ? { accountId: q.accountId } : {}),
     ...(q.status ? { status: q.status } : {}),
@@ -62,7 +68,7 @@ export async function listTickets(db: Db, q: Static<typeof ListTicketsQuery>, no
   }
   const after = afterCursor(q.cursor, 'createdAt', 'desc', true, 'uuid')
   const rows = await db.ticket.findMany({
-    where: after ? { AND: [where, after] } : where,
+    where: { AND: [visible, where, ...(after ? [after] : [])] },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: q.limit + 1,
   })

@@ -229,7 +229,9 @@ export const ConversionPreview = Type.Object(
     }),
     opportunity: Type.Object({
       name: Type.String(),
-      amount: Type.Number(),
+      amount: Type.Union([Type.Number(), Type.Null()], {
+        description: "Null when the caller's role may not see deal amounts.",
+      }),
       currency: Type.String(),
       stage: Type.String(),
       probability: Type.Integer(),

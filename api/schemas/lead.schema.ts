@@ -302,13 +302,23 @@ export const LeadPage = Type.Object(
 export const PatchLeadBody = Type.Object(
   {
     ...IdentityFields,
+    ownerId: Type.Optional(
+      Nullable(
+        Text(100, {
+          description:
+            'Hand the lead to this user (null: back to the unassigned queue). Only to yourself or someone in your ' +
+            'team unless your role sees every lead (403 otherwise); its open tasks go with it.',
+        }),
+      ),
+    ),
   },
   {
     additionalProperties: false,
     minProperties: 1,
     title: 'PatchLead',
     description:
-      'Identity and qualification fields. The status follows the journey: disqualify, recycle or convert it.',
+      'Identity and qualification fields, and the owner. The status follows the journey: disqualify, recycle or ' +
+      'convert it.',
   },
 )
 export type PatchLeadBody = Static<typeof PatchLeadBody>

@@ -31,7 +31,9 @@ const opportunityFields = {
   name: Type.String(),
   kind: Type.Enum([...OPPORTUNITY_KINDS]),
   renewalOfContractId: NullableId,
-  amount: Type.Number(),
+  amount: Type.Union([Type.Number(), Type.Null()], {
+    description: "Null when the caller's role may not see it (the role's field rules hide it).",
+  }),
   currency: Type.String(),
   stage: Type.Enum([...OPPORTUNITY_STAGES]),
   open: Type.Boolean({ description: 'False once won or lost.' }),

@@ -2,6 +2,7 @@ import { Type } from 'typebox'
 import { ATTRIBUTION_DIMENSIONS } from '../../crm/reports/attribution.report.js'
 import { OPPORTUNITY_KINDS } from '../../crm/opportunities.js'
 import { FORECAST_CATEGORY_ORDER } from '../../domain/reports/pipeline-report.rules.js'
+import { ROW_SCOPES } from '../../domain/security/roles.rules.js'
 import { Text } from './primitives.js'
 
 const Count = Type.Integer({ minimum: 0 })
@@ -32,6 +33,12 @@ const periodParams = {
     }),
   ),
 }
+
+const Scope = Type.Enum([...ROW_SCOPES], {
+  description:
+    "Whose records the figures cover, by your role's report scope: everyone's (all), yours and those of " +
+    'everyone reporting to you (team), or yours (own). Records shared with you are not counted.',
+})
 
 const Period = Type.Object(
   {
@@ -92,6 +99,7 @@ const pipelineBucket = { count: Count, amounts: Type.Array(PipelineAmount) }
 export const PipelineReport = Type.Object(
   {
     period: Period,
+    scope: Scope,
     today: Type.String({ format: 'date', description: 'The day the forecast categories are derived for.' }),
     byStage: Type.Array(Type.Object({ stage: Type.String(), ...pipelineBucket })),
     byForecastCategory: Type.Array(
@@ -122,6 +130,7 @@ const funnel = { counts: FunnelCounts, rates: FunnelRates }
 export const FunnelReport = Type.Object(
   {
     period: Period,
+    scope: Scope,
     overall: Type.Object(funnel),
     bySource: Type.Array(Type.Object({ source: Type.String(), ...funnel })),
     byChannel: Type.Array(Type.Object({ channel: Type.String(), ...funnel })),
@@ -141,6 +150,7 @@ const attributionCounts = {
 export const AttributionReport = Type.Object(
   {
     period: Period,
+    scope: Scope,
     model: Type.Enum(['first', 'last']),
     groupBy: Type.Array(Type.Enum([...ATTRIBUTION_DIMENSIONS])),
     rows: Type.Array(
@@ -161,6 +171,7 @@ const NullableMinutes = Type.Union([Type.Number(), Type.Null()])
 export const SdrPerformanceReport = Type.Object(
   {
     period: Period,
+    scope: Scope,
     users: Type.Array(
       Type.Object({
         userId: Type.String(),

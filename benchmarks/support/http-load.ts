@@ -61,6 +61,8 @@ export function runLoad(options: {
   connections: number
   duration: number
   payloads: PayloadGenerator
+  /** Sent with every request (the integration's API key). */
+  headers?: Record<string, string>
 }): Promise<LoadResult> {
   const outcomes: Record<string, number> = {}
   const errorBodies: { status: number; body: string }[] = []
@@ -73,7 +75,7 @@ export function runLoad(options: {
         duration: options.duration,
         timeout: 30,
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...options.headers },
         requests: [
           {
             setupRequest(req) {

@@ -81,8 +81,9 @@ const invoiceDetail = {
   payments: { orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }] },
 } satisfies Prisma.InvoiceInclude
 
-export function findInvoice(db: Db | Tx, id: string) {
-  return db.invoice.findUnique({ where: { id }, include: invoiceDetail })
+/** An invoice with its lines and payments; `visible` (row-level access) leaves out one the caller may not see. */
+export function findInvoice(db: Db | Tx, id: string, visible: Prisma.InvoiceWhereInput = {}) {
+  return db.invoice.findFirst({ where: { AND: [{ id }, visible] }, include: invoiceDetail })
 }
 export type InvoiceWithDetail = NonNullable<Awaited<ReturnType<typeof findInvoice>>>
 

@@ -32,8 +32,9 @@ export interface CreateOrder {
 const withLines = { lines: { orderBy: { lineNo: 'asc' } } } satisfies Prisma.SalesOrderInclude
 export type OrderWithLines = Awaited<ReturnType<typeof findOrder>>
 
-export function findOrder(db: Db | Tx, id: string) {
-  return db.salesOrder.findUnique({ where: { id }, include: withLines })
+/** An order with its lines; `visible` (row-level access) leaves out one the caller may not see. */
+export function findOrder(db: Db | Tx, id: string, visible: Prisma.SalesOrderWhereInput = {}) {
+  return db.salesOrder.findFirst({ where: { AND: [{ id }, visible] }, include: withLines })
 }
 
 /** Whether a stored order holds exactly these lines and notes (a retried POST). */

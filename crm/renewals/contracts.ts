@@ -3,11 +3,13 @@ import { validateContractTerms, type ContractKind } from '../../domain/renewal/c
 import { addDays, indiaDate } from '../../domain/time/india-date.rules.js'
 import { enqueue } from '../../ingestion/outbox/outbox.repository.js'
 import { fieldChanges, recordAudit, type WriteContext } from '../../platform/audit.js'
+import type { Prisma } from '../../generated/prisma/client.js'
 import type { Db, Tx } from '../../platform/database/prisma.js'
 import { ConflictError, DomainRuleError, type FieldError } from '../../platform/errors.js'
 import { nextDocumentNumberAt } from '../document-numbers.js'
 import { dateColumn, dateOf, lockContract, recordContractEvent, type ContractRow } from './contract-row.js'
 import { winRenewalOpportunity } from './renewal-opportunity.js'
+import { accountInScope } from '../accounts.js'
 import { accountChanged } from '../account-changed.js'
 
 /*
@@ -38,9 +40,11 @@ const atBody = (errors: FieldError[]) => errors.map((e) => ({ ...e, pointer: `/b
 const requestIdOf = (ctx: WriteContext) => ctx.requestId ?? undefined
 
 /** The references a new contract names, checked: 422 for anything unusable, 409 for a second contract on a deal. */
-async function checkNewContract(tx: Tx, c: NewContract, today: string) {
+async function checkNewContract(tx: Tx, c: NewContract, today: string, accounts: Prisma.AccountWhereInput) {
   const errors = atBody(validateContractTerms(c, today))
-  const account = await tx.account.findUnique({ where: { id: c.accountId } })
+  const account = (await accountInScope(tx, c.accountId, accounts))
+    ? await tx.account.findUnique({ where: { id: c.accountId } })
+    : null
   if (!account) errors.push({ pointer: '/body/accountId', message: 'no such account' })
   else if (!account.isActive)
     errors.push({ pointer: '/body/accountId', message: 'the account is deactivated' })
@@ -119,10 +123,19 @@ async function insertContract(
   return row
 }
 
-/** Activates a contract: validated, numbered (CTR series), and handed to its renewal workflow. */
-export async function createContract(db: Db, ctx: WriteContext, c: NewContract, now = new Date()) {
+/**
+ * Activates a contract: validated, numbered (CTR series), and handed to its renewal workflow.
+ * Only on an account within `accounts` (the caller's row-level access; others read as absent).
+ */
+export async function createContract(
+  db: Db,
+  ctx: WriteContext,
+  c: NewContract,
+  now = new Date(),
+  accounts: Prisma.AccountWhereInput = {},
+) {
   return db.$transaction(async (tx) => {
-    const account = await checkNewContract(tx, c, indiaDate(now.getTime()))
+    const account = await checkNewContract(tx, c, indiaDate(now.getTime()), accounts)
     return insertContract(tx, ctx, { ...c, ownerId: c.ownerId ?? account.ownerId }, now)
   })
 }

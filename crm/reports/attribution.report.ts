@@ -1,6 +1,9 @@
 import { CurrencySums, fromHundredths, toHundredths } from '../../domain/reports/money.rules.js'
 import { rate } from '../../domain/reports/rate.rules.js'
+import { Prisma } from '../../generated/prisma/client.js'
 import type { Db } from '../../platform/database/prisma.js'
+import type { Principal } from '../../security/principal.js'
+import { ownerCondition } from '../../security/visibility.js'
 import { UNATTRIBUTED, attributedTouchCte, cohortCte, wonDealCte } from './lead-cohort.sql.js'
 import type { ReportWindow } from './report-window.js'
 
@@ -23,20 +26,22 @@ interface AttributionRow {
 const keyOf = (r: AttributionRow) => JSON.stringify([r.source, r.medium, r.campaign])
 
 /**
- * Leads created in the window, credited to their first or last touch, grouped by the
- * chosen dimensions: how many, how many converted, how many deals they won and for how
- * much (per currency). One aggregate query: one grouping set gives each group's counts,
- * another its won sums per currency.
+ * Leads created in the window and owned by people the principal's report scope reaches,
+ * credited to their first or last touch, grouped by the chosen dimensions: how many, how
+ * many converted, how many deals they won and for how much (per currency). One aggregate
+ * query: one grouping set gives each group's counts, another its won sums per currency.
  */
 export async function attributionReport(
   db: Db,
+  p: Principal,
   w: ReportWindow,
   model: 'first' | 'last',
   groupBy: readonly AttributionDimension[],
 ) {
   const by = new Set(groupBy)
+  const owned = await ownerCondition(p, 'report', Prisma.sql`l.owner_id`)
   const rows = await db.$queryRaw<AttributionRow[]>`
-    WITH ${cohortCte(w)}, ${attributedTouchCte(model)}, ${wonDealCte},
+    WITH ${cohortCte(w, owned)}, ${attributedTouchCte(model)}, ${wonDealCte},
     credited AS (
       SELECT CASE WHEN ${by.has('source')} THEN COALESCE(ft.source, ${UNATTRIBUTED}) END AS source,
              CASE WHEN ${by.has('medium')} THEN COALESCE(ft.medium, ${UNATTRIBUTED}) END AS medium,

@@ -1,5 +1,8 @@
 import { emptyFunnel, funnelRates, type FunnelCounts } from '../../domain/reports/funnel.rules.js'
+import { Prisma } from '../../generated/prisma/client.js'
 import type { Db } from '../../platform/database/prisma.js'
+import type { Principal } from '../../security/principal.js'
+import { ownerCondition } from '../../security/visibility.js'
 import { UNATTRIBUTED, attributedTouchCte, cohortCte, wonDealCte } from './lead-cohort.sql.js'
 import type { ReportWindow } from './report-window.js'
 
@@ -26,13 +29,14 @@ const countsOf = (r: FunnelRow): FunnelCounts => ({
 const withRates = (counts: FunnelCounts) => ({ counts, rates: funnelRates(counts) })
 
 /**
- * The funnel of the leads created in the window, overall, by first-touch source and by
- * capture channel, in one aggregate query (grouping sets). A lead is counted at every stage
- * it reached, so the stages only narrow.
+ * The funnel of the leads created in the window and owned by people the principal's report
+ * scope reaches, overall, by first-touch source and by capture channel, in one aggregate
+ * query (grouping sets). A lead is counted at every stage it reached, so the stages only narrow.
  */
-export async function funnelReport(db: Db, w: ReportWindow) {
+export async function funnelReport(db: Db, p: Principal, w: ReportWindow) {
+  const owned = await ownerCondition(p, 'report', Prisma.sql`l.owner_id`)
   const rows = await db.$queryRaw<FunnelRow[]>`
-    WITH ${cohortCte(w)}, ${attributedTouchCte('first')}, ${wonDealCte},
+    WITH ${cohortCte(w, owned)}, ${attributedTouchCte('first')}, ${wonDealCte},
     staged AS (
       SELECT c.channel, COALESCE(ft.source, ${UNATTRIBUTED}) AS source,
              (c.contacted_at IS NOT NULL OR c.status IN ('CONTACTED', 'QUALIFIED', 'CONVERTED') OR c.converted)

@@ -7,14 +7,18 @@ import type { ReportWindow } from './report-window.js'
  * person, folded into its master), and a master's touches include its duplicates'.
  */
 
-/** Master leads created within the window: `cohort(id, channel, status, contacted_at, ...)`. */
-export const cohortCte = (w: ReportWindow) => Prisma.sql`
+/**
+ * Master leads created within the window, of the owners `owned` admits (a condition on
+ * `l.owner_id`, from security/visibility.ts ownerCondition): `cohort(id, channel, status,
+ * contacted_at, ...)`.
+ */
+export const cohortCte = (w: ReportWindow, owned: Prisma.Sql) => Prisma.sql`
   cohort AS (
     SELECT l.id, l.channel, l.status, l.contacted_at,
            (l.status = 'CONVERTED' OR lc.lead_id IS NOT NULL) AS converted
       FROM lead l
       LEFT JOIN lead_conversion lc ON lc.lead_id = l.id
-     WHERE NOT l.is_duplicate AND l.created_at >= ${w.start} AND l.created_at < ${w.end}
+     WHERE NOT l.is_duplicate AND l.created_at >= ${w.start} AND l.created_at < ${w.end} AND ${owned}
   )`
 
 /**

@@ -1,6 +1,8 @@
 import { Prisma } from '../../generated/prisma/client.js'
 import { rate, roundedMinutes } from '../../domain/reports/rate.rules.js'
 import type { Db } from '../../platform/database/prisma.js'
+import type { Principal } from '../../security/principal.js'
+import { ownerCondition } from '../../security/visibility.js'
 import type { ReportWindow } from './report-window.js'
 
 export interface SdrFilters {
@@ -24,16 +26,18 @@ interface SdrRow {
 }
 
 /**
- * Per user: the leads assigned to them in the window and how fast and how well they were
+ * Per user the principal's report scope reaches (a manager: their team; an SDR: themselves;
+ * a role that sees all: everyone): the leads assigned to them in the window and how fast and how well they were
  * worked, the tasks they finished in the window, the tasks overdue at `now`, and the
  * timeline entries they recorded. One statement; each part aggregates its own table by
  * user before the join, so no user's rows multiply another part's counts.
  */
-export async function sdrPerformanceReport(db: Db, w: ReportWindow, f: SdrFilters, now: Date) {
+export async function sdrPerformanceReport(db: Db, p: Principal, w: ReportWindow, f: SdrFilters, now: Date) {
+  const reached = await ownerCondition(p, 'report', Prisma.sql`id`)
   const rows = await db.$queryRaw<SdrRow[]>`
     WITH people AS (
       SELECT id, name, role, team_id FROM app_user
-       WHERE TRUE
+       WHERE ${reached}
          ${f.userId ? Prisma.sql`AND id = ${f.userId}` : Prisma.empty}
          ${f.teamId ? Prisma.sql`AND team_id = ${f.teamId}` : Prisma.empty}
     ),

@@ -9,10 +9,12 @@ import {
 import { recordActivity } from '../../ingestion/activity-log.js'
 import { enqueue } from '../../ingestion/outbox/outbox.repository.js'
 import { fieldChanges, recordAudit, type WriteContext } from '../../platform/audit.js'
+import type { Prisma } from '../../generated/prisma/client.js'
 import type { Db, Tx } from '../../platform/database/prisma.js'
 import { ConflictError, DomainRuleError, type FieldError } from '../../platform/errors.js'
 import { nextDocumentNumberAt } from '../document-numbers.js'
 import { lockTicket, slaColumns, slaTicketOf, type TicketRow } from './ticket-row.js'
+import { accountInScope } from '../accounts.js'
 import { accountChanged } from '../account-changed.js'
 
 /*
@@ -35,15 +37,21 @@ export interface NewTicket {
   assigneeId?: string | undefined
 }
 
-/** Refuses references that do not exist (422, pointing at the field). */
+/**
+ * Refuses references that do not exist (422, pointing at the field); an account outside
+ * `accounts` (the caller's row-level access) does not exist for this check.
+ */
 async function checkReferences(
   tx: Tx,
   refs: { accountId?: string; contactId?: string | undefined; assigneeId?: string | null | undefined },
   accountId: string,
+  accounts: Prisma.AccountWhereInput = {},
 ): Promise<void> {
   const errors: FieldError[] = []
   if (refs.accountId !== undefined) {
-    const account = await tx.account.findUnique({ where: { id: refs.accountId }, select: { isActive: true } })
+    const account = (await accountInScope(tx, refs.accountId, accounts))
+      ? await tx.account.findUnique({ where: { id: refs.accountId }, select: { isActive: true } })
+      : null
     if (!account) errors.push({ pointer: '/body/accountId', message: 'no such account' })
     else if (!account.isActive)
       errors.push({ pointer: '/body/accountId', message: 'the account is deactivated' })
@@ -76,10 +84,19 @@ function timelineEntry(t: TicketRow, kind: string, subject: string, actorId: str
   }
 }
 
-/** Opens a ticket: number, deadlines, audit, timeline, and the SLA workflow's start event. */
-export async function openTicket(db: Db, ctx: WriteContext, input: NewTicket, now = new Date()) {
+/**
+ * Opens a ticket: number, deadlines, audit, timeline, and the SLA workflow's start event.
+ * Only on an account within `accounts` (the caller's row-level access; others read as absent).
+ */
+export async function openTicket(
+  db: Db,
+  ctx: WriteContext,
+  input: NewTicket,
+  now = new Date(),
+  accounts: Prisma.AccountWhereInput = {},
+) {
   return db.$transaction(async (tx) => {
-    await checkReferences(tx, input, input.accountId)
+    await checkReferences(tx, input, input.accountId, accounts)
     const { number } = await nextDocumentNumberAt(tx, TICKET_SERIES, now)
     const deadlines = slaDeadlines(now.getTime(), input.priority, 0, DEFAULT_SLA_POLICY)
     const values = {

@@ -137,6 +137,21 @@ export const BUILT_IN_ROLES: readonly RoleDefinition[] = [
     },
   },
   {
+    name: 'support',
+    title: "Support agent: every customer's tickets, with the accounts and contacts they concern",
+    permissions: {
+      ticket: WRITE,
+      task: WRITE,
+      activity: WRITE,
+      account: READ,
+      contact: READ,
+      contract: READ,
+      user: READ,
+    },
+    rowScopes: { ...scoped('team'), ticket: 'all', account: 'all', contact: 'all', contract: 'all' },
+    fieldRules: { account: { annualRevenue: 'hidden' } },
+  },
+  {
     name: 'marketing',
     title: 'Marketing: capture channels, rules, imports, every lead and the reports, without contact details',
     permissions: {

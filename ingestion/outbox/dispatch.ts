@@ -198,6 +198,21 @@ export async function dispatch(event: ClaimedEvent, ctx: DispatchContext): Promi
       }
       return
     }
+    case 'lead.erased': {
+      const { leadId } = payloadOf(event, 'lead.erased')
+      try {
+        // Terminated rather than cancelled: a cancelled journey runs its clean-up activities,
+        // and nothing may act on an erased person any more.
+        await withDeadline(ctx, () =>
+          ctx.temporal.workflow.getHandle(leadJourneyId(leadId)).terminate('the lead was erased'),
+        )
+      } catch (err) {
+        // No journey (a duplicate, a quarantined lead) or one that has ended: nothing runs.
+        if (err instanceof WorkflowNotFoundError) return
+        throw err
+      }
+      return
+    }
     case 'lead.engaged': {
       const { leadId, ...signal } = event.payload as OutboxTopics['lead.engaged']
       return signalJourney(ctx, event, leadId, engagementRecorded, [signal])

@@ -6,6 +6,8 @@ export interface OutboxTopics {
   'lead.unmerged': { leadId: string }
   /** A lead was folded into a master: its own journey (if any) ends. */
   'lead.merged': { leadId: string; masterId: string }
+  /** The person was erased (a privacy request): the lead's journey is terminated, not wound down. */
+  'lead.erased': { leadId: string }
   /** An engagement event was recorded and the lead rescored: the journey reacts. */
   'lead.engaged': { leadId: string; event: string; activityId: string; occurredAt: string; score: number }
   /** Consent, opt-out or DND changed which channels may carry marketing. */

@@ -220,6 +220,35 @@ const CRM_OPERATIONS: [method: string, path: string, status: string][] = [
   ['get', '/v1/reports/sdr-performance', '200'],
 ]
 
+const SECURITY_OPERATIONS: [method: string, path: string, status: string][] = [
+  ['post', '/v1/auth/login', '200'],
+  ['post', '/v1/auth/logout', '204'],
+  ['get', '/v1/auth/me', '200'],
+  ['post', '/v1/auth/password', '204'],
+  ['get', '/v1/users', '200'],
+  ['post', '/v1/users', '201'],
+  ['get', '/v1/users/{id}', '200'],
+  ['patch', '/v1/users/{id}', '200'],
+  ['post', '/v1/users/{id}/password', '200'],
+  ['post', '/v1/api-keys', '201'],
+  ['get', '/v1/api-keys', '200'],
+  ['post', '/v1/api-keys/{id}/revoke', '200'],
+  ['post', '/v1/api-keys/{id}/rotate', '201'],
+  ['get', '/v1/roles', '200'],
+  ['get', '/v1/roles/{name}', '200'],
+  ['put', '/v1/roles/{name}', '200'],
+  ['delete', '/v1/roles/{name}/settings', '200'],
+  ['post', '/v1/shares', '201'],
+  ['get', '/v1/shares', '200'],
+  ['delete', '/v1/shares/{id}', '204'],
+  ['get', '/v1/audit', '200'],
+  ['post', '/v1/privacy/exports', '200'],
+  ['post', '/v1/privacy/erasures', '200'],
+  ['get', '/v1/privacy/consent-history', '200'],
+  ['get', '/v1/exports/leads', '200'],
+  ['get', '/v1/exports/accounts', '200'],
+]
+
 describe('API description', () => {
   let doc: OpenApiDoc
 
@@ -259,7 +288,9 @@ describe('API description', () => {
         '/v1/tasks/{id}/complete',
         '/v1/rule-sets/{kind}',
         '/v1/journeys/counts',
-        ...[...new Set(CRM_OPERATIONS.map(([, path]) => path))].filter((path) => path !== '/v1/tasks'),
+        ...[...new Set([...CRM_OPERATIONS, ...SECURITY_OPERATIONS].map(([, path]) => path))].filter(
+          (path) => path !== '/v1/tasks',
+        ),
         '/health',
         '/ready',
         ...connectorPaths(),
@@ -347,12 +378,15 @@ describe('API description', () => {
     expect(JSON.stringify(op?.responses?.['4XX'])).toContain('#/components/schemas/Problem')
   })
 
-  it.each(CRM_OPERATIONS)('declares %s %s with %s and problem+json errors', (method, path, status) => {
-    const op = doc.paths[path]?.[method]
-    expect(op, `${method} ${path}`).toBeDefined()
-    expect(Object.keys(op?.responses ?? {})).toEqual(expect.arrayContaining([status, '4XX']))
-    expect(JSON.stringify(op?.responses?.['4XX'])).toContain('#/components/schemas/Problem')
-  })
+  it.each([...CRM_OPERATIONS, ...SECURITY_OPERATIONS])(
+    'declares %s %s with %s and problem+json errors',
+    (method, path, status) => {
+      const op = doc.paths[path]?.[method]
+      expect(op, `${method} ${path}`).toBeDefined()
+      expect(Object.keys(op?.responses ?? {})).toEqual(expect.arrayContaining([status, '4XX']))
+      expect(JSON.stringify(op?.responses?.['4XX'])).toContain('#/components/schemas/Problem')
+    },
+  )
 
   it('declares the capture answer with its outcome, duplicate link and journey', () => {
     const captured = JSON.stringify(leadsCollection(doc)?.['post']?.responses?.['202'])

@@ -335,8 +335,8 @@ describe('POST /v1/leads stores good input', () => {
       isDuplicate: false,
       duplicateOfId: null,
       validationStatus: 'valid',
-      createdBy: 'api:anonymous',
-      updatedBy: 'api:anonymous',
+      createdBy: 'user:test-admin',
+      updatedBy: 'user:test-admin',
       journeyStartedAt: null,
     })
 
@@ -681,8 +681,8 @@ describe('GET /v1/leads/:id', () => {
       duplicates: [],
       possibleDuplicates: [],
       duplicateReason: null,
-      createdBy: 'api:anonymous',
-      updatedBy: 'api:anonymous',
+      createdBy: 'user:test-admin',
+      updatedBy: 'user:test-admin',
       journey: { workflowId: `lead/${id}`, status: 'PENDING' },
     })
     expect(row.score).toBe(captured.score)

@@ -28,7 +28,7 @@ describe('/v1/rule-sets', () => {
       conversionTrigger: { scoreAbove: 60, stage: 'Contacted' },
     })
     expect(first.statusCode, first.body).toBe(201)
-    expect(first.json()).toMatchObject({ version: 1, source: 'stored', createdBy: 'api:anonymous' })
+    expect(first.json()).toMatchObject({ version: 1, source: 'stored', createdBy: 'user:test-admin' })
     const second = await post('journey', { firstContactWithinHours: 48 })
     expect(second.json()).toMatchObject({ version: 2 })
     const rows = await ctx.database.db.ruleSet.findMany({

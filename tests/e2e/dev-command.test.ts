@@ -70,7 +70,29 @@ async function allPortsReleased(): Promise<void> {
   )
 }
 
-const api = (p: string, init?: RequestInit) => fetch(`http://127.0.0.1:${ports.api}${p}`, init)
+let token = ''
+/** A call to the hub's API, signed in as its first admin once the first start has printed them. */
+const api = (p: string, init: RequestInit = {}) =>
+  fetch(`http://127.0.0.1:${ports.api}${p}`, {
+    ...init,
+    headers: {
+      ...(init.headers as Record<string, string>),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+  })
+
+/** Signs in with the first admin's password, which the first start prints once. */
+async function signIn(output: string): Promise<void> {
+  const found = /First admin +(\S+) +password (\S+)/.exec(output)
+  expect(found, 'the first start prints the first admin').not.toBeNull()
+  const res = await api('/v1/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: found![1], password: found![2] }),
+  })
+  expect(res.status).toBe(200)
+  token = ((await res.json()) as { token: string }).token
+}
 
 describe('npm run dev', () => {
   it(
@@ -83,6 +105,7 @@ describe('npm run dev', () => {
         await waitFor(async () => (await api('/ready')).status === 200, 90_000, `/ready\n${first.output()}`)
         expect(first.output()).toContain(`API          http://127.0.0.1:${ports.api}`)
         expect(first.output()).toContain(`Temporal UI  http://127.0.0.1:${ports.ui}`)
+        await signIn(first.output())
 
         const created = await api('/v1/leads', {
           method: 'POST',

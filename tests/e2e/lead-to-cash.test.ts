@@ -46,7 +46,10 @@ beforeAll(async () => {
   })
   app = await buildTestApp({ config, db: database.db })
   temporal = testTemporalClient(config)
-  await database.db.user.create({ data: { id: SDR, name: 'Arjun Rao', email: 'arjun@leadwire.test' } })
+  // One person walks the whole flow here, so they hold every permission (roles are tested in access-*.test.ts).
+  await database.db.user.create({
+    data: { id: SDR, name: 'Arjun Rao', email: 'arjun@leadwire.test', role: 'admin' },
+  })
 })
 afterAll(async () => {
   await temporal?.connection.close()
@@ -230,7 +233,7 @@ describe('lead to cash', () => {
     expect(timeline.items.map((a) => a.kind)).toEqual(expect.arrayContaining(['conversion', 'stage_change']))
     const audited = await database.db.auditEvent.findMany({ where: { actorId: `user:${SDR}` } })
     expect(new Set(audited.map((a) => a.entity))).toEqual(
-      new Set(['opportunity', 'order', 'invoice', 'payment', 'contract']),
+      new Set(['lead', 'account', 'contact', 'opportunity', 'order', 'invoice', 'payment', 'contract']),
     )
     const pipeline = await call<{ byStage: { stage: string; count: number }[] }>(
       'GET',

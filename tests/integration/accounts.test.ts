@@ -89,13 +89,13 @@ describe('POST /v1/accounts', () => {
       healthScore: 50,
       isActive: true,
       primaryContactId: null,
-      createdBy: 'api:anonymous',
+      createdBy: 'user:test-admin',
     })
     const stored = await ctx.database.db.account.findUniqueOrThrow({ where: { id: account.id } })
     expect(stored.stateCode).toBe('27')
     const [audit, ...more] = await auditOf(account.id)
     expect(more).toEqual([])
-    expect(audit).toMatchObject({ action: 'create', actorId: 'api:anonymous' })
+    expect(audit).toMatchObject({ action: 'create', actorId: 'user:test-admin' })
     expect(audit?.requestId).toEqual(expect.any(String))
     expect(audit?.changes).toMatchObject({
       name: { from: null, to: 'Acme Industries' },
@@ -313,7 +313,7 @@ describe('GET /v1/accounts/:id', () => {
 describe('PATCH /v1/accounts/:id', () => {
   it('changes the fields sent and audits each with its value before and after', async () => {
     await ctx.database.db.user.create({
-      data: { id: 'u-editor', name: 'Kiran', email: 'kiran@leadwire.test' },
+      data: { id: 'u-editor', name: 'Kiran', email: 'kiran@leadwire.test', role: 'admin' },
     })
     const account = await createAccount({ name: 'Acme', industry: 'Steel', gstin: MAHARASHTRA_GSTIN })
     const res = await patch(

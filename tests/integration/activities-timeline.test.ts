@@ -14,9 +14,15 @@ const db = () => ctx.database.db
 const ASHA = 'user-asha'
 const VIKRAM = 'user-vikram'
 
+// Admins: the records these tests log against have no owner, and only a role that sees every
+// record sees those (row-level access has tests of its own: access-*.test.ts).
 async function users() {
-  await db().user.create({ data: { id: ASHA, name: 'Asha Menon', email: 'asha@leadwire.test' } })
-  await db().user.create({ data: { id: VIKRAM, name: 'Vikram Singh', email: 'vikram@leadwire.test' } })
+  await db().user.create({
+    data: { id: ASHA, name: 'Asha Menon', email: 'asha@leadwire.test', role: 'admin' },
+  })
+  await db().user.create({
+    data: { id: VIKRAM, name: 'Vikram Singh', email: 'vikram@leadwire.test', role: 'admin' },
+  })
 }
 
 async function lead(duplicateOfId?: string) {
@@ -147,7 +153,7 @@ describe('POST /v1/activities', () => {
 
     // A note is internal by default; a lead alone is a link too (no account to tell).
     const note = await log({ kind: 'note', body: 'Prefers WhatsApp', leadId: await lead() })
-    expect(note.json()).toMatchObject({ kind: 'note', direction: 'internal', actorId: 'api:anonymous' })
+    expect(note.json()).toMatchObject({ kind: 'note', direction: 'internal', actorId: 'user:test-admin' })
     expect(await db().outboxEvent.count({ where: { topic: 'account.changed' } })).toBe(1)
   })
 
@@ -247,7 +253,7 @@ describe('GET /v1/activities/stats', () => {
     expect(daily.owners).toEqual([
       { actorId: `user:${ASHA}`, userId: ASHA, total: 3, byKind: { call: 2, email: 1 } },
       { actorId: `user:${VIKRAM}`, userId: VIKRAM, total: 2, byKind: { call: 1, meeting: 1 } },
-      { actorId: 'api:anonymous', userId: null, total: 1, byKind: { note: 1 } },
+      { actorId: 'user:test-admin', userId: 'test-admin', total: 1, byKind: { note: 1 } },
     ])
     const ashaCalls = daily.buckets.filter(
       (b: { actorId: string; kind: string }) => b.actorId === `user:${ASHA}` && b.kind === 'call',

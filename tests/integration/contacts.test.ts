@@ -82,7 +82,7 @@ describe('POST /v1/contacts', () => {
     })
     expect(await primaryOf(accountId)).toBe(contact.id)
     const [audit] = await contactAudit(contact.id)
-    expect(audit).toMatchObject({ action: 'create', actorId: 'api:anonymous' })
+    expect(audit).toMatchObject({ action: 'create', actorId: 'user:test-admin' })
     expect(audit?.changes).toMatchObject({
       accountId: { from: null, to: accountId },
       phone: { from: null, to: '+919876543210' },
@@ -263,7 +263,7 @@ describe('the primary contact', () => {
 describe('PATCH /v1/contacts/:id', () => {
   it('re-normalises what changed and audits each field before and after, as the calling user', async () => {
     await ctx.database.db.user.create({
-      data: { id: 'u-asha', name: 'Asha Rao', email: 'asha@leadwire.test' },
+      data: { id: 'u-asha', name: 'Asha Rao', email: 'asha@leadwire.test', role: 'admin' },
     })
     const accountId = await createAccount()
     const c = await createContact({ accountId, firstName: 'Meera', lastName: 'Iyer', roles: ['user'] })

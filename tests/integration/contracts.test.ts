@@ -20,7 +20,7 @@ const today = () => indiaDate(Date.now())
 async function seed() {
   const db = ctx.database.db
   await db.user.createMany({
-    data: [{ id: OWNER, name: 'Kavya Iyer', email: 'kavya@leadwire.test', role: 'account_manager' }],
+    data: [{ id: OWNER, name: 'Kavya Iyer', email: 'kavya@leadwire.test', role: 'sales_rep' }],
     skipDuplicates: true,
   })
   const accountId = uuidv7()

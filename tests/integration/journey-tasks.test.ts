@@ -29,7 +29,7 @@ const ESCALATION_DUE = '2026-03-11T09:30:00.000Z'
 /** A manager and an SDR who reports to them. */
 async function insertTeam() {
   await database.db.user.create({
-    data: { id: MANAGER, name: 'Priya Nair', email: 'priya@leadwire.test', role: 'manager' },
+    data: { id: MANAGER, name: 'Priya Nair', email: 'priya@leadwire.test', role: 'sales_manager' },
   })
   await database.db.user.create({
     data: { id: SDR, name: 'Arjun Rao', email: 'arjun@leadwire.test', role: 'sdr', managerId: MANAGER },

@@ -79,7 +79,7 @@ describe('a lead posted to the API starts its journey through the outbox', () =>
         id: lead.id,
         channel: 'web_form',
         firstName: 'Asha',
-        createdBy: 'api:anonymous',
+        createdBy: 'user:test-admin',
         journey: { workflowId: `lead/${lead.id}`, status: 'RUNNING', stage: 'New' },
       })
 

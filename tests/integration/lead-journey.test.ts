@@ -216,7 +216,7 @@ describe('the lead journey through the API', () => {
     expect(bant.statusCode, bant.body).toBe(200)
     expect(bant.json()).toMatchObject({ bant: { score: 88 }, qualified: true })
     const stored = await app.inject({ method: 'GET', url: `/v1/leads/${leadId}/qualification` })
-    expect(stored.json()).toMatchObject({ summary: { bant: { score: 88 } }, updatedBy: 'api:anonymous' })
+    expect(stored.json()).toMatchObject({ summary: { bant: { score: 88 } }, updatedBy: 'user:test-admin' })
 
     const eligibility = await app.inject({ method: 'GET', url: `/v1/leads/${leadId}/conversion/eligibility` })
     expect(eligibility.json()).toEqual({ eligible: true, stage: 'Qualification', reasons: [] })
@@ -276,6 +276,8 @@ describe('the lead journey through the API', () => {
     // Every record the conversion wrote is in the audit trail, in the conversion's transaction.
     const audit = await database.db.auditEvent.findMany({ orderBy: { id: 'asc' } })
     expect(audit.map((a) => `${a.entity}:${a.action}`)).toEqual([
+      'lead:create',
+      'lead:engagement',
       'account:create',
       'contact:create',
       'opportunity:create',

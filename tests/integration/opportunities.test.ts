@@ -27,11 +27,18 @@ function nextQuarterStart(date: string): string {
 }
 
 async function users() {
+  // The seller manages the account owner, so he sees and works the deals on her accounts.
   await db().user.create({
-    data: { id: OWNER, name: 'Kavya Iyer', email: 'kavya@leadwire.test', role: 'ae' },
+    data: { id: SELLER, name: 'Rohan Das', email: 'rohan@leadwire.test', role: 'sales_manager' },
   })
   await db().user.create({
-    data: { id: SELLER, name: 'Rohan Das', email: 'rohan@leadwire.test', role: 'ae' },
+    data: {
+      id: OWNER,
+      name: 'Kavya Iyer',
+      email: 'kavya@leadwire.test',
+      role: 'sales_rep',
+      managerId: SELLER,
+    },
   })
 }
 

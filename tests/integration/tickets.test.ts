@@ -20,7 +20,7 @@ async function seed(options: { active?: boolean } = {}) {
   const db = ctx.database.db
   await db.user.createMany({
     data: [
-      { id: 'user-lead', name: 'Priya Nair', email: 'priya@leadwire.test', role: 'manager' },
+      { id: 'user-lead', name: 'Priya Nair', email: 'priya@leadwire.test', role: 'sales_manager' },
       { id: AGENT, name: 'Arjun Rao', email: 'arjun@leadwire.test', role: 'support', managerId: 'user-lead' },
     ],
     skipDuplicates: true,

@@ -89,7 +89,7 @@ export function useBillingApp() {
     const g = buyer.gstin === undefined ? anotherMaharashtraGstin() : buyer.gstin
     await db().user.upsert({
       where: { id: OWNER },
-      create: { id: OWNER, name: 'Kavya Iyer', email: 'kavya@leadwire.test', role: 'ae' },
+      create: { id: OWNER, name: 'Kavya Iyer', email: 'kavya@leadwire.test', role: 'sales_rep' },
       update: {},
     })
     const accountId = uuidv7()

@@ -66,7 +66,7 @@ afterEach(async () => {
 async function issuedInvoice(options: { dueInDays: number; billingEmail?: string | null }) {
   await db().user.upsert({
     where: { id: OWNER },
-    create: { id: OWNER, name: 'Kavya Iyer', email: 'kavya@leadwire.test', role: 'ae' },
+    create: { id: OWNER, name: 'Kavya Iyer', email: 'kavya@leadwire.test', role: 'sales_rep' },
     update: {},
   })
   const accountId = uuidv7()

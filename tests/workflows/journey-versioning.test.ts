@@ -12,6 +12,7 @@ import { JOURNEY_VERSION, STAGE } from '../../workflows/search-attributes.js'
 import { uniqueTaskQueue, workflowBundle } from '../support/temporal.js'
 import { buildTestApp } from '../support/app.js'
 import { testConfig } from '../support/config.js'
+import { createTestDatabase } from '../support/database.js'
 import { useDevServer } from './support/dev-server.js'
 import { fakeActivities } from './support/fake-activities.js'
 
@@ -111,7 +112,8 @@ describe('leadJourney versioning', () => {
           'one journey on each version',
         )
         // The API's rollout view groups every running journey by version and by stage.
-        const app = await buildTestApp({ config: testConfig(), db: undefined as never })
+        const database = await createTestDatabase() // the caller's credential is checked there
+        const app = await buildTestApp({ config: testConfig(), db: database.db })
         try {
           const res = await app.inject({ method: 'GET', url: '/v1/journeys/counts' })
           expect(res.statusCode, res.body).toBe(200)
@@ -122,6 +124,7 @@ describe('leadJourney versioning', () => {
           expect(counts.byVersion.reduce((n, g) => n + g.running, 0)).toBe(counts.running)
         } finally {
           await app.close()
+          await database.drop()
         }
       })
     } finally {

@@ -45,9 +45,9 @@ const serverNow = async () => new Date(await env.currentTimeMs())
 async function seedAccount() {
   await database.db.user.createMany({
     data: [
-      { id: MANAGER, name: 'Priya Nair', email: 'priya@leadwire.test', role: 'manager' },
+      { id: MANAGER, name: 'Priya Nair', email: 'priya@leadwire.test', role: 'sales_manager' },
       { id: AGENT, name: 'Arjun Rao', email: 'arjun@leadwire.test', role: 'support', managerId: MANAGER },
-      { id: OWNER, name: 'Kavya Iyer', email: 'kavya@leadwire.test', role: 'account_manager' },
+      { id: OWNER, name: 'Kavya Iyer', email: 'kavya@leadwire.test', role: 'sales_rep' },
     ],
   })
   const accountId = uuidv7()

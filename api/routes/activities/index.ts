@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { logActivity } from '../../../crm/activities.js'
+import { linkScopes } from '../../../security/visibility.js'
 import { writeContext } from '../../actor.js'
+import { principalOf } from '../../plugins/auth.plugin.js'
 import { activityStats, toActivity } from '../../queries/activity.queries.js'
 import {
   Activity,
@@ -25,7 +27,8 @@ const activities: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Log an activity',
         description:
-          'Linked to at least one of leadId, accountId, contactId, opportunityId, taskId (each must exist; a contact or ' +
+          'Linked to at least one of leadId, accountId, contactId, opportunityId, taskId (each must exist and be one ' +
+          'you see, 422 otherwise; a contact or ' +
           'deal must belong to the accountId given with it). The caller is credited. When it concerns an account, its ' +
           'health is recomputed. Send an Idempotency-Key to make retries safe: a retry answers 200 with the first entry.',
         headers: LogActivityHeaders,
@@ -39,6 +42,7 @@ const activities: FastifyPluginAsyncTypebox = async (app) => {
         writeContext(request),
         { ...request.body, idempotencyKey: request.headers['idempotency-key'] },
         new Date(),
+        await linkScopes(principalOf(request)),
       )
       return reply
         .code(created ? 201 : 200)
@@ -56,12 +60,14 @@ const activities: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Activity statistics per owner and period',
         description:
           'Counts of logged kinds (call, email, meeting, note, whatsapp) that occurred in [from, to), per owner (the ' +
-          'actor credited), per kind and per day, week (from Monday) or month cut in the time zone `tz`.',
+          'actor credited), per kind and per day, week (from Monday) or month cut in the time zone `tz`. Only the ' +
+          'people you see are counted (you, your team; everyone, automated senders included, for a role that sees ' +
+          'all); `ownerId` of someone outside your team is a 403.',
         querystring: ActivityStatsQuery,
         response: { 200: ActivityStats, ...problemResponses },
       },
     },
-    async (request) => activityStats(db, request.query, new Date()),
+    async (request) => activityStats(db, principalOf(request), request.query, new Date()),
   )
 }
 

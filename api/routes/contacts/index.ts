@@ -1,6 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { createContact, deactivateContact, makePrimaryContact, updateContact } from '../../../crm/contacts.js'
+import { accountsToAddTo, assertRecordAccess } from '../../../security/record-access.js'
+import { contactWhere } from '../../../security/visibility.js'
 import { writeContext } from '../../actor.js'
+import { principalOf } from '../../plugins/auth.plugin.js'
 import { getContact, listContacts, toContact } from '../../queries/contact.queries.js'
 import {
   Contact,
@@ -12,7 +15,11 @@ import {
 } from '../../schemas/contact.schema.js'
 import { problemResponses } from '../../schemas/problem.schema.js'
 
-/** The people at an account: roles, the one primary contact, consent carried over from the lead. */
+/**
+ * The people at an account: roles, the one primary contact, consent carried over from the
+ * lead. A contact is visible, and editable, with its account (security/visibility.ts); any
+ * other answers 404 as if it did not exist.
+ */
 const contacts: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.services.db
 
@@ -24,7 +31,8 @@ const contacts: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['contacts'],
         summary: 'Add a contact to an account',
         description:
-          'The account must exist and be active (else 422 at /body/accountId). The email is stored in lower case, ' +
+          'The account must exist, be one the caller may edit, and be active (else 422 at /body/accountId). The ' +
+          'email is stored in lower case, ' +
           'the phone as E.164. The first contact of an account without a primary contact becomes primary. ' +
           'Consent starts unknown: a contact added by hand has given none we know of.',
         body: CreateContactBody,
@@ -32,7 +40,8 @@ const contacts: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const contact = await createContact(db, writeContext(request), request.body)
+      const accounts = await accountsToAddTo(db, principalOf(request), 'contact', request.body.accountId)
+      const contact = await createContact(db, writeContext(request), request.body, accounts)
       return reply.code(201).header('location', `/v1/contacts/${contact.id}`).send(toContact(contact))
     },
   )
@@ -45,13 +54,14 @@ const contacts: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['contacts'],
         summary: 'List contacts, newest first',
         description:
-          'Active contacts unless isActive=false; filters combine with AND. Sorted by creation time (newest ' +
+          'The contacts of accounts the caller may see; active ones unless isActive=false; filters combine with ' +
+          'AND. Sorted by creation time (newest ' +
           "first), then id; pages continue with `cursor` = the previous page's `nextCursor`.",
         querystring: ListContactsQuery,
         response: { 200: ContactPage, ...problemResponses },
       },
     },
-    async (request) => listContacts(db, request.query),
+    async (request) => listContacts(db, request.query, await contactWhere(principalOf(request))),
   )
 
   app.get(
@@ -65,7 +75,7 @@ const contacts: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Contact, ...problemResponses },
       },
     },
-    async (request) => getContact(db, request.params.id),
+    async (request) => getContact(db, request.params.id, await contactWhere(principalOf(request))),
   )
 
   app.patch(
@@ -81,8 +91,10 @@ const contacts: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Contact, ...problemResponses },
       },
     },
-    async (request) =>
-      toContact(await updateContact(db, writeContext(request), request.params.id, request.body)),
+    async (request) => {
+      await assertRecordAccess(db, principalOf(request), 'contact', request.params.id, 'edit')
+      return toContact(await updateContact(db, writeContext(request), request.params.id, request.body))
+    },
   )
 
   app.post(
@@ -99,7 +111,10 @@ const contacts: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Contact, ...problemResponses },
       },
     },
-    async (request) => toContact(await makePrimaryContact(db, writeContext(request), request.params.id)),
+    async (request) => {
+      await assertRecordAccess(db, principalOf(request), 'contact', request.params.id, 'edit')
+      return toContact(await makePrimaryContact(db, writeContext(request), request.params.id))
+    },
   )
 
   app.post(
@@ -116,7 +131,10 @@ const contacts: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Contact, ...problemResponses },
       },
     },
-    async (request) => toContact(await deactivateContact(db, writeContext(request), request.params.id)),
+    async (request) => {
+      await assertRecordAccess(db, principalOf(request), 'contact', request.params.id, 'edit')
+      return toContact(await deactivateContact(db, writeContext(request), request.params.id))
+    },
   )
 }
 

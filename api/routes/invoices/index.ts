@@ -3,7 +3,10 @@ import { createInvoice, voidInvoice } from '../../../crm/billing/invoices.js'
 import { renderInvoicePdf } from '../../../crm/billing/invoice-pdf.js'
 import { recordPayment } from '../../../crm/billing/payments.js'
 import { billingSettings } from '../../../crm/billing/seller.js'
+import { assertCanAddFrom, assertRecordAccess } from '../../../security/record-access.js'
+import { throughAccount } from '../../../security/visibility.js'
 import { writeContext } from '../../actor.js'
+import { principalOf } from '../../plugins/auth.plugin.js'
 import {
   getInvoiceRow,
   listInvoices,
@@ -29,7 +32,9 @@ import { problemResponses } from '../../schemas/problem.schema.js'
 /*
  * GST invoices and their payments. An invoice never changes after issue: it is paid (in
  * parts or at once) or voided. Issuing one starts its collection workflow (reminders,
- * then a collections task) through the outbox; payments and voids tell it.
+ * then a collections task) through the outbox; payments and voids tell it. An invoice is
+ * seen with its account (security/visibility.ts); any other answers 404 to reads, the PDF,
+ * payments and voids alike.
  */
 const invoices: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.services.db
@@ -44,7 +49,8 @@ const invoices: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['invoices'],
         summary: 'Issue a GST invoice from a sales order',
         description:
-          'Bills the given order lines (default: everything not yet invoiced; more than is left is a 422). ' +
+          'Bills the given order lines (default: everything not yet invoiced; more than is left is a 422) of an ' +
+          'order on an account the caller may edit (404 otherwise). ' +
           'Numbered consecutively per financial year (April-March) with no gaps. Place of supply is the buyer’s ' +
           'state (account stateCode, else its GSTIN): the seller’s own state gives CGST + SGST, another state ' +
           'IGST, a buyer abroad an export with IGST. Tax per line in paise, rounded half-up; the total is ' +
@@ -54,6 +60,8 @@ const invoices: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
+      const order = { type: 'order' as const, id: request.body.orderId }
+      await assertCanAddFrom(db, principalOf(request), order, 'invoice')
       const invoice = await createInvoice(db, writeContext(request), settings, request.body)
       return reply
         .code(201)
@@ -76,7 +84,7 @@ const invoices: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: InvoicePage, ...problemResponses },
       },
     },
-    async (request) => listInvoices(db, request.query),
+    async (request) => listInvoices(db, request.query, await throughAccount(principalOf(request), 'invoice')),
   )
 
   app.get(
@@ -90,7 +98,10 @@ const invoices: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Invoice, ...problemResponses },
       },
     },
-    async (request) => toInvoice(await getInvoiceRow(db, request.params.id), new Date()),
+    async (request) => {
+      const visible = await throughAccount(principalOf(request), 'invoice')
+      return toInvoice(await getInvoiceRow(db, request.params.id, visible), new Date())
+    },
   )
 
   app.get(
@@ -105,7 +116,8 @@ const invoices: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const invoice = await getInvoiceRow(db, request.params.id)
+      const visible = await throughAccount(principalOf(request), 'invoice')
+      const invoice = await getInvoiceRow(db, request.params.id, visible)
       const pdf = await renderInvoicePdf(invoice)
       const filename = `${invoice.number.replace(/\//g, '-')}.pdf`
       return (
@@ -133,11 +145,13 @@ const invoices: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Invoice, ...problemResponses },
       },
     },
-    async (request) =>
-      toInvoice(
+    async (request) => {
+      await assertRecordAccess(db, principalOf(request), 'invoice', request.params.id, 'edit')
+      return toInvoice(
         await voidInvoice(db, writeContext(request), request.params.id, request.body.reason),
         new Date(),
-      ),
+      )
+    },
   )
 
   app.post(
@@ -157,6 +171,7 @@ const invoices: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
+      await assertRecordAccess(db, principalOf(request), 'invoice', request.params.id, 'edit')
       const { payment, created } = await recordPayment(
         db,
         writeContext(request),
@@ -179,7 +194,13 @@ const invoices: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: PaymentPage, ...problemResponses },
       },
     },
-    async (request) => listPayments(db, request.params.id, request.query),
+    async (request) =>
+      listPayments(
+        db,
+        request.params.id,
+        request.query,
+        await throughAccount(principalOf(request), 'invoice'),
+      ),
   )
 }
 

@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
 import { conversionEligibility, findConversion, previewConversion } from '../../../crm/conversion.js'
 import { readQualification } from '../../../crm/qualification.js'
 import { validateQualificationInput } from '../../../domain/qualification/qualification-input.rules.js'
-import { LeadwireError, NotFoundError } from '../../../platform/errors.js'
+import { LeadwireError } from '../../../platform/errors.js'
+import { assertVisible, type Access } from '../../../security/visibility.js'
 import {
   convertLead,
   disqualifyLead,
@@ -27,23 +29,23 @@ import {
 } from '../../schemas/journey.schema.js'
 import { LeadParams } from '../../schemas/lead.schema.js'
 import { problemResponses } from '../../schemas/problem.schema.js'
+import { principalOf } from '../../plugins/auth.plugin.js'
 import { runJourneyUpdate } from './journey-commands.js'
-import { ANONYMOUS_API } from '../../actor.js'
 
 /**
  * A lead's journey from the API: its state, the commands people give it (qualify, convert,
  * disqualify, recycle) and the facts that change what it may do (consent). Commands go to
  * the workflow as validated updates, so the journey decides; reads that must work when the
- * journey is closed come from PostgreSQL.
+ * journey is closed come from PostgreSQL. Reads need the lead visible to the caller (404
+ * otherwise), commands need it changeable by them (403 when it is shared to read only).
  */
 const journey: FastifyPluginAsyncTypebox = async (app) => {
-  const requireLead = async (id: string) => {
-    const lead = await app.services.db.lead.findUnique({
+  const requireLead = async (request: FastifyRequest, id: string, access: Access) => {
+    await assertVisible(app.services.db, principalOf(request), 'lead', id, access)
+    return app.services.db.lead.findUniqueOrThrow({
       where: { id },
       select: { id: true, journeyStage: true, score: true, ownerId: true },
     })
-    if (!lead) throw new NotFoundError('lead', id)
-    return lead
   }
 
   app.get(
@@ -61,7 +63,7 @@ const journey: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request): Promise<JourneyViewBody> => {
-      const lead = await requireLead(request.params.id)
+      const lead = await requireLead(request, request.params.id, 'read')
       const workflowId = leadJourneyId(lead.id)
       try {
         const view = await app.services.temporal.connection.withDeadline(Date.now() + 3000, () =>
@@ -93,7 +95,10 @@ const journey: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: StoredQualification, ...problemResponses },
       },
     },
-    async (request) => readQualification(app.services.db, request.params.id),
+    async (request) => {
+      await requireLead(request, request.params.id, 'read')
+      return readQualification(app.services.db, request.params.id)
+    },
   )
 
   app.post(
@@ -112,7 +117,7 @@ const journey: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      await requireLead(request.params.id)
+      await requireLead(request, request.params.id, 'edit')
       const checked = validateQualificationInput(request.body)
       if (!checked.ok)
         throw new LeadwireError('validation_failed', 422, 'The qualification answers are not valid.', {
@@ -120,7 +125,7 @@ const journey: FastifyPluginAsyncTypebox = async (app) => {
         })
       return runJourneyUpdate(app.services.temporal, request.params.id, recordQualification, {
         input: checked.value,
-        actorId: ANONYMOUS_API.id,
+        actorId: request.actor.id,
       })
     },
   )
@@ -136,7 +141,10 @@ const journey: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Eligibility, ...problemResponses },
       },
     },
-    async (request) => conversionEligibility(app.services.db, request.params.id),
+    async (request) => {
+      await requireLead(request, request.params.id, 'read')
+      return conversionEligibility(app.services.db, request.params.id)
+    },
   )
 
   app.post(
@@ -152,7 +160,10 @@ const journey: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ConversionPreview, ...problemResponses },
       },
     },
-    async (request) => previewConversion(app.services.db, request.params.id, request.body),
+    async (request) => {
+      await requireLead(request, request.params.id, 'read')
+      return previewConversion(app.services.db, request.params.id, request.body)
+    },
   )
 
   app.post(
@@ -171,13 +182,13 @@ const journey: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      await requireLead(request.params.id)
+      await requireLead(request, request.params.id, 'edit')
       // Converted already (the journey may have closed since): the same records again.
       const done = await findConversion(app.services.db, request.params.id)
       if (done) return reply.code(201).send(done)
       const result = await runJourneyUpdate(app.services.temporal, request.params.id, convertLead, {
         request: request.body,
-        actorId: ANONYMOUS_API.id,
+        actorId: request.actor.id,
         requestId: request.id,
       })
       return reply.code(201).send(result)
@@ -205,10 +216,10 @@ const journey: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
       async (request) => {
-        await requireLead(request.params.id)
+        await requireLead(request, request.params.id, 'edit')
         const view = await runJourneyUpdate(app.services.temporal, request.params.id, update, {
           reason: request.body.reason,
-          actorId: ANONYMOUS_API.id,
+          actorId: request.actor.id,
         })
         return { ...view, workflowId: leadJourneyId(request.params.id), source: 'workflow' as const }
       },
@@ -230,8 +241,15 @@ const journey: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ConsentResult, ...problemResponses },
       },
     },
-    async (request) =>
-      app.services.leads.recordConsentChange(request.params.id, request.body, ANONYMOUS_API, request.id),
+    async (request) => {
+      await requireLead(request, request.params.id, 'edit')
+      return app.services.leads.recordConsentChange(
+        request.params.id,
+        request.body,
+        request.actor,
+        request.id,
+      )
+    },
   )
 }
 

@@ -1,7 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { closeOpportunity, moveOpportunityStage } from '../../../crm/opportunity-stages.js'
 import { createOpportunity, updateOpportunity } from '../../../crm/opportunities.js'
+import {
+  accountsToAddTo,
+  assertAssignable,
+  assertOwnerInScope,
+  assertRecordAccess,
+} from '../../../security/record-access.js'
+import { opportunityWhere } from '../../../security/visibility.js'
 import { writeContext } from '../../actor.js'
+import { principalOf } from '../../plugins/auth.plugin.js'
 import { getOpportunity, listOpportunities, opportunityDetail } from '../../queries/opportunity.queries.js'
 import {
   CreateOpportunityBody,
@@ -18,7 +26,12 @@ import { problemResponses } from '../../schemas/problem.schema.js'
 
 const tags = ['opportunities']
 
-/** Deals: the pipeline from qualification to won or lost, with stage history and forecast. */
+/**
+ * Deals: the pipeline from qualification to won or lost, with stage history and forecast. A
+ * caller sees the deals they (or their team) own, those shared with them and those of
+ * accounts they see (security/visibility.ts); any other deal answers 404 as if it did not
+ * exist, and every change needs edit access to it.
+ */
 const opportunities: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.services.db
 
@@ -30,7 +43,8 @@ const opportunities: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Create an opportunity',
         description:
-          'At an active account; contactId must be one of its contacts, ownerId an existing user (default: the ' +
+          'At an active account the caller may edit (422 at /body/accountId otherwise); contactId must be one of ' +
+          'its contacts, ownerId an existing user whose deals the caller sees (403 otherwise; default: the ' +
           "account's owner). Without a probability the stage's default from the pipeline rule set applies " +
           '(/v1/rule-sets/pipeline). upsell and cross_sell need a customer account (422 otherwise).',
         body: CreateOpportunityBody,
@@ -39,7 +53,10 @@ const opportunities: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const now = new Date()
-      const row = await createOpportunity(db, writeContext(request), request.body, now)
+      const p = principalOf(request)
+      await assertOwnerInScope(p, 'opportunity', request.body.ownerId)
+      const accounts = await accountsToAddTo(db, p, 'opportunity', request.body.accountId)
+      const row = await createOpportunity(db, writeContext(request), request.body, now, accounts)
       return reply
         .code(201)
         .header('location', `/v1/opportunities/${row.id}`)
@@ -61,7 +78,8 @@ const opportunities: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: OpportunityPage, ...problemResponses },
       },
     },
-    async (request) => listOpportunities(db, request.query, new Date()),
+    async (request) =>
+      listOpportunities(db, request.query, new Date(), await opportunityWhere(principalOf(request))),
   )
 
   app.get(
@@ -75,7 +93,8 @@ const opportunities: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: OpportunityDetail, ...problemResponses },
       },
     },
-    async (request) => getOpportunity(db, request.params.id, new Date()),
+    async (request) =>
+      getOpportunity(db, request.params.id, new Date(), await opportunityWhere(principalOf(request))),
   )
 
   app.patch(
@@ -85,15 +104,24 @@ const opportunities: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: "Change an open opportunity's details",
-        description: 'Closed deals are read-only (409). The forecast category is derived again.',
+        description:
+          'Closed deals are read-only (409). The forecast category is derived again. A new owner must be ' +
+          'someone whose deals the caller sees (403 otherwise).',
         params: OpportunityParams,
         body: UpdateOpportunityBody,
         response: { 200: OpportunityDetail, ...problemResponses },
       },
     },
     async (request) => {
+      const { id } = request.params
+      const p = principalOf(request)
+      await assertRecordAccess(db, p, 'opportunity', id, 'edit')
+      await assertAssignable(p, 'opportunity', request.body.ownerId, async () => {
+        const current = await db.opportunity.findUnique({ where: { id }, select: { ownerId: true } })
+        return current?.ownerId
+      })
       const now = new Date()
-      const row = await updateOpportunity(db, writeContext(request), request.params.id, request.body, now)
+      const row = await updateOpportunity(db, writeContext(request), id, request.body, now)
       return opportunityDetail(db, row, now)
     },
   )
@@ -115,6 +143,7 @@ const opportunities: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
+      await assertRecordAccess(db, principalOf(request), 'opportunity', request.params.id, 'edit')
       const now = new Date()
       const row = await moveOpportunityStage(db, writeContext(request), request.params.id, request.body, now)
       return opportunityDetail(db, row, now)
@@ -138,6 +167,7 @@ const opportunities: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
+      await assertRecordAccess(db, principalOf(request), 'opportunity', request.params.id, 'edit')
       const now = new Date()
       const row = await closeOpportunity(
         db,
@@ -166,6 +196,7 @@ const opportunities: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
+      await assertRecordAccess(db, principalOf(request), 'opportunity', request.params.id, 'edit')
       const now = new Date()
       const row = await closeOpportunity(
         db,

@@ -4,6 +4,8 @@ import { funnelReport } from '../../../crm/reports/funnel.report.js'
 import { pipelineReport } from '../../../crm/reports/pipeline.report.js'
 import { reportWindow, type ReportWindow } from '../../../crm/reports/report-window.js'
 import { sdrPerformanceReport } from '../../../crm/reports/sdr-performance.report.js'
+import { assertOwnerInReach, reportScope } from '../../../security/visibility.js'
+import { principalOf } from '../../plugins/auth.plugin.js'
 import { problemResponses } from '../../schemas/problem.schema.js'
 import {
   AttributionQuery,
@@ -19,7 +21,11 @@ import {
 const PERIOD =
   'Period: `from` and `to` are calendar days in `tz` (default the configured zone), both included; default the ' +
   'current calendar quarter; `from` after `to` or more than 5 years apart is a 400. Amounts are summed per ' +
-  'currency, never across currencies. Rates are fractions from 0 to 1, and 0 when nothing entered the stage.'
+  'currency, never across currencies. Rates are fractions from 0 to 1, and 0 when nothing entered the stage. '
+
+const SCOPE =
+  "Figures cover the records your role's report scope reaches (`scope` says which): everyone's, your team's " +
+  '(yours and those of everyone reporting to you) or your own; naming a person outside it is a 403.'
 
 const COHORT =
   'The cohort is the master leads created in the period (a duplicate capture is the same person and is counted ' +
@@ -33,7 +39,10 @@ const period = (w: ReportWindow) => ({
   end: w.end.toISOString(),
 })
 
-/** Read-only reports: aggregate SQL over the CRM tables, folded by the pure rules in domain/reports. */
+/**
+ * Read-only reports: aggregate SQL over the CRM tables, folded by the pure rules in
+ * domain/reports, over the owners the caller's report scope reaches.
+ */
 const reports: FastifyPluginAsyncTypebox = async (app) => {
   const { db, config } = app.services
   const windowOf = (q: { from?: string; to?: string; tz?: string }, now: Date) =>
@@ -53,15 +62,22 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
           'omitted; open with a slipped close date: pipeline; probability ≥ 75 closing this calendar quarter: ' +
           'commit; probability ≥ 50: best_case; else pipeline), not read from the stored column. `open` sums the ' +
           'four open stages. ' +
-          PERIOD,
+          PERIOD +
+          SCOPE,
         querystring: PipelineQuery,
         response: { 200: PipelineReport, ...problemResponses },
       },
     },
     async (request) => {
+      const p = principalOf(request)
       const { ownerId, kind, ...q } = request.query
       const w = windowOf(q, new Date())
-      return { period: period(w), ...(await pipelineReport(db, w, { ownerId, kind })) }
+      if (ownerId) await assertOwnerInReach(p, 'report', ownerId)
+      return {
+        period: period(w),
+        scope: reportScope(p),
+        ...(await pipelineReport(db, p, w, { ownerId, kind })),
+      }
     },
   )
 
@@ -81,14 +97,16 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
           'converted/qualified, won/converted) and overall = won/captured. `bySource` groups by the first-touch ' +
           "source (the touch ledger of the lead and its duplicates; '(unattributed)' without touches), `byChannel` " +
           'by the capture channel. ' +
-          PERIOD,
+          PERIOD +
+          SCOPE,
         querystring: PeriodQuery,
         response: { 200: FunnelReport, ...problemResponses },
       },
     },
     async (request) => {
+      const p = principalOf(request)
       const w = windowOf(request.query, new Date())
-      return { period: period(w), ...(await funnelReport(db, w)) }
+      return { period: period(w), scope: reportScope(p), ...(await funnelReport(db, p, w)) }
     },
   )
 
@@ -106,15 +124,21 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
           "(default source, medium and campaign; '(unattributed)' for leads without touches, campaign null when " +
           'the touch had none): leads, converted leads (a conversion recorded), conversion rate (converted/leads), ' +
           "won opportunities (the lead's own opportunity is closed_won) and their amount per currency. " +
-          PERIOD,
+          PERIOD +
+          SCOPE,
         querystring: AttributionQuery,
         response: { 200: AttributionReport, ...problemResponses },
       },
     },
     async (request) => {
+      const p = principalOf(request)
       const { model, groupBy, ...q } = request.query
       const w = windowOf(q, new Date())
-      return { period: period(w), ...(await attributionReport(db, w, model, groupBy)) }
+      return {
+        period: period(w),
+        scope: reportScope(p),
+        ...(await attributionReport(db, p, w, model, groupBy)),
+      }
     },
   )
 
@@ -134,16 +158,23 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
           'converted/assigned. tasksCompleted: tasks assigned to them completed in the period. tasksOverdue: their ' +
           'open tasks past due now (snoozed ones included). activitiesLogged: timeline entries they recorded ' +
           '(actor `user:<id>`) in the period. ' +
-          PERIOD,
+          PERIOD +
+          SCOPE,
         querystring: SdrPerformanceQuery,
         response: { 200: SdrPerformanceReport, ...problemResponses },
       },
     },
     async (request) => {
+      const p = principalOf(request)
       const { userId, teamId, ...q } = request.query
       const now = new Date()
       const w = windowOf(q, now)
-      return { period: period(w), users: await sdrPerformanceReport(db, w, { userId, teamId }, now) }
+      if (userId) await assertOwnerInReach(p, 'report', userId)
+      return {
+        period: period(w),
+        scope: reportScope(p),
+        users: await sdrPerformanceReport(db, p, w, { userId, teamId }, now),
+      }
     },
   )
 }

@@ -1,10 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
 import { requestedTimeZone } from '../../../crm/reports/report-window.js'
 import { createManualTask, reassignTask, snoozeTask } from '../../../crm/task-commands.js'
 import { completeTask } from '../../../crm/tasks.js'
-import { DomainRuleError, UnauthorizedError } from '../../../platform/errors.js'
+import { DomainRuleError } from '../../../platform/errors.js'
+import {
+  assertAssignable,
+  assertOwnerInReach,
+  assertVisible,
+  linkScopes,
+} from '../../../security/visibility.js'
 import { writeContext } from '../../actor.js'
+import { principalOf } from '../../plugins/auth.plugin.js'
 import { isStorableInstant } from '../../queries/keyset.js'
 import { getTask, listTasks, toTask } from '../../queries/task.queries.js'
 import { problemResponses } from '../../schemas/problem.schema.js'
@@ -19,13 +25,6 @@ import {
   TaskParams,
 } from '../../schemas/task.schema.js'
 
-/** `me` is whoever calls; a caller that names no user has no inbox of its own. */
-function callingUser(request: FastifyRequest): string {
-  if (request.actor.userId === null)
-    throw new UnauthorizedError('assigneeId=me needs the calling user: send X-Leadwire-User.')
-  return request.actor.userId
-}
-
 /**
  * A body timestamp as a Date. The date-time format lets through instants PostgreSQL cannot
  * store (a leap second, which Date cannot parse; year 0000): 422 rather than a failed write.
@@ -39,8 +38,14 @@ function instantOf(value: string, field: string): Date {
   return at
 }
 
-/** SDR tasks: the inbox, manual tasks, and completing, snoozing and reassigning them. */
+/**
+ * SDR tasks: the inbox, manual tasks, and completing, snoozing and reassigning them. A
+ * caller sees and works the tasks assigned to them or, for a manager, to their team (every
+ * task for a role that sees all); any other task is not found (404), and handing one to
+ * someone outside that reach is forbidden (403).
+ */
 const tasks: FastifyPluginAsyncTypebox = async (app) => {
+  const db = app.services.db
   const defaultZone = app.services.config.JOURNEY_DEFAULT_TIME_ZONE
 
   app.get(
@@ -51,8 +56,9 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['tasks'],
         summary: 'The task inbox, soonest due first',
         description:
-          'Sorted by due time, then id; pages continue with `cursor`. `assigneeId=me` is the calling user ' +
-          '(X-Leadwire-User; 401 without one). Open tasks snoozed until a time still to come are hidden unless ' +
+          "The tasks you see (yours, your team's; every task for a role that sees all), sorted by due time, then id; " +
+          'pages continue with `cursor`. `assigneeId=me` is the calling user; `assigneeId` of someone outside your ' +
+          'team is a 403. Open tasks snoozed until a time still to come are hidden unless ' +
           '`includeSnoozed=true`. `due` buckets use the calendar of `tz` (default the configured zone): overdue is ' +
           'open and past due; today is due on today’s date; upcoming is due after today.',
         querystring: ListTasksQuery,
@@ -60,10 +66,13 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
+      const p = principalOf(request)
       const { assigneeId, tz, ...filters } = request.query
-      return listTasks(app.services.db, {
+      const assignee = assigneeId === 'me' ? p.userId : assigneeId
+      if (assignee !== undefined) await assertOwnerInReach(p, 'task', assignee)
+      return listTasks(db, p, {
         ...filters,
-        assigneeId: assigneeId === 'me' ? callingUser(request) : assigneeId,
+        assigneeId: assignee,
         timeZone: requestedTimeZone(tz, defaultZone),
       })
     },
@@ -76,11 +85,12 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['tasks'],
         summary: 'One task',
+        description: 'A task you do not see is a 404.',
         params: TaskParams,
         response: { 200: Task, ...problemResponses },
       },
     },
-    async (request) => getTask(app.services.db, request.params.id),
+    async (request) => getTask(db, principalOf(request), request.params.id),
   )
 
   app.post(
@@ -91,40 +101,41 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['tasks'],
         summary: 'Add a task by hand',
         description:
-          'Assigned to `assigneeId` (an existing user), or waiting in `queue`, or else to the caller ' +
-          '(X-Leadwire-User). Linked records must exist (422), and a contact or opportunity given with an account ' +
-          'must belong to it. Recorded in the audit trail.',
+          'Assigned to `assigneeId` (an existing user: yourself or someone in your team, 403 otherwise, unless your ' +
+          'role sees every task), or waiting in `queue`, or else to the caller. Linked records must exist and be ' +
+          'ones you see (422), and a contact or opportunity given with an account must belong to it. Recorded in ' +
+          'the audit trail.',
         body: CreateTaskBody,
         response: { 201: Task, ...problemResponses },
       },
     },
     async (request, reply) => {
+      const p = principalOf(request)
       const b = request.body
       if (b.assigneeId && b.queue)
         throw new DomainRuleError('A task has an assignee or waits in a queue, not both.', [
           { pointer: '/body/queue', message: 'must not be given with assigneeId' },
         ])
-      const assigneeId = b.assigneeId ?? (b.queue ? null : request.actor.userId)
-      if (!assigneeId && !b.queue)
-        throw new DomainRuleError('Say who the task is for.', [
-          {
-            pointer: '/body/assigneeId',
-            message: 'is required when the caller names no user and no queue is given',
-          },
-        ])
-      const task = await createManualTask(app.services.db, writeContext(request), {
-        title: b.title,
-        kind: b.kind,
-        dueAt: instantOf(b.dueAt, 'dueAt'),
-        priority: b.priority ?? 'normal',
-        description: b.description ?? null,
-        assigneeId,
-        queue: b.queue ?? null,
-        leadId: b.leadId ?? null,
-        accountId: b.accountId ?? null,
-        contactId: b.contactId ?? null,
-        opportunityId: b.opportunityId ?? null,
-      })
+      const assigneeId = b.assigneeId ?? (b.queue ? null : p.userId)
+      if (b.assigneeId) await assertAssignable(p, 'task', b.assigneeId)
+      const task = await createManualTask(
+        db,
+        writeContext(request),
+        {
+          title: b.title,
+          kind: b.kind,
+          dueAt: instantOf(b.dueAt, 'dueAt'),
+          priority: b.priority ?? 'normal',
+          description: b.description ?? null,
+          assigneeId,
+          queue: b.queue ?? null,
+          leadId: b.leadId ?? null,
+          accountId: b.accountId ?? null,
+          contactId: b.contactId ?? null,
+          opportunityId: b.opportunityId ?? null,
+        },
+        await linkScopes(p),
+      )
       return reply.code(201).header('location', `/v1/tasks/${task.id}`).send(toTask(task, new Date()))
     },
   )
@@ -145,11 +156,13 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Task, ...problemResponses },
       },
     },
-    async (request) =>
-      toTask(
-        await completeTask(app.services.db, request.params.id, request.body, request.actor, request.id),
+    async (request) => {
+      await assertVisible(db, principalOf(request), 'task', request.params.id)
+      return toTask(
+        await completeTask(db, request.params.id, request.body, request.actor, request.id),
         new Date(),
-      ),
+      )
+    },
   )
 
   app.post(
@@ -168,9 +181,10 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
+      await assertVisible(db, principalOf(request), 'task', request.params.id)
       const now = new Date()
       const task = await snoozeTask(
-        app.services.db,
+        db,
         writeContext(request),
         request.params.id,
         { until: instantOf(request.body.until, 'until'), reason: request.body.reason ?? null },
@@ -188,7 +202,8 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['tasks'],
         summary: 'Reassign an open task',
         description:
-          'Gives the task to another existing user (422 for an unknown one), out of any queue. Open tasks only ' +
+          'Gives the task to another existing user (422 for an unknown one; 403 for one outside your team unless ' +
+          'your role sees every task), out of any queue. Open tasks only ' +
           '(409 for a done one). Recorded in the audit trail and as a task_reassigned timeline entry.',
         params: TaskParams,
         body: ReassignTaskBody,
@@ -196,9 +211,12 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
+      const p = principalOf(request)
+      await assertVisible(db, p, 'task', request.params.id)
+      await assertAssignable(p, 'task', request.body.assigneeId)
       const now = new Date()
       const task = await reassignTask(
-        app.services.db,
+        db,
         writeContext(request),
         request.params.id,
         { assigneeId: request.body.assigneeId, reason: request.body.reason ?? null },

@@ -1,6 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { openTicket, respondToTicket, setTicketStatus, updateTicket } from '../../../crm/support/tickets.js'
+import { accountsToAddTo, assertRecordAccess } from '../../../security/record-access.js'
+import { throughAccount } from '../../../security/visibility.js'
 import { writeContext } from '../../actor.js'
+import { principalOf } from '../../plugins/auth.plugin.js'
 import { getTicket, listTickets, toTicket } from '../../queries/ticket.queries.js'
 import { problemResponses } from '../../schemas/problem.schema.js'
 import {
@@ -14,7 +17,11 @@ import {
   UpdateTicketBody,
 } from '../../schemas/ticket.schema.js'
 
-/** Support tickets with SLA deadlines; the ticketSla workflow watches each one through the outbox. */
+/**
+ * Support tickets with SLA deadlines; the ticketSla workflow watches each one through the
+ * outbox. A ticket is seen, and changed, with its account (security/visibility.ts); any
+ * other answers 404 as if it did not exist.
+ */
 const tickets: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.services.db
 
@@ -28,14 +35,16 @@ const tickets: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Numbers it (TKT series, gapless per financial year), sets its first-response and resolution ' +
           'deadlines from the priority (calendar hours; business hours are not modelled) and starts its SLA ' +
-          'watcher through the outbox.',
+          'watcher through the outbox. The account must be one the caller may edit (422 at /body/accountId ' +
+          'otherwise, as for a missing one).',
         body: OpenTicketBody,
         response: { 201: Ticket, ...problemResponses },
       },
     },
     async (request, reply) => {
       const now = new Date()
-      const row = await openTicket(db, writeContext(request), request.body, now)
+      const accounts = await accountsToAddTo(db, principalOf(request), 'ticket', request.body.accountId)
+      const row = await openTicket(db, writeContext(request), request.body, now, accounts)
       return reply.code(201).send(toTicket(row, now))
     },
   )
@@ -51,7 +60,7 @@ const tickets: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: TicketPage, ...problemResponses },
       },
     },
-    async (request) => listTickets(db, request.query),
+    async (request) => listTickets(db, request.query, await throughAccount(principalOf(request), 'ticket')),
   )
 
   app.get(
@@ -65,7 +74,7 @@ const tickets: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Ticket, ...problemResponses },
       },
     },
-    async (request) => getTicket(db, request.params.id),
+    async (request) => getTicket(db, request.params.id, await throughAccount(principalOf(request), 'ticket')),
   )
 
   app.post(
@@ -83,6 +92,7 @@ const tickets: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
+      await assertRecordAccess(db, principalOf(request), 'ticket', request.params.id, 'edit')
       const now = new Date()
       return toTicket(
         await respondToTicket(db, writeContext(request), request.params.id, request.body, now),
@@ -104,6 +114,7 @@ const tickets: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
+      await assertRecordAccess(db, principalOf(request), 'ticket', request.params.id, 'edit')
       const now = new Date()
       return toTicket(
         await setTicketStatus(db, writeContext(request), request.params.id, request.body, now),
@@ -125,6 +136,7 @@ const tickets: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
+      await assertRecordAccess(db, principalOf(request), 'ticket', request.params.id, 'edit')
       const now = new Date()
       return toTicket(
         await updateTicket(db, writeContext(request), request.params.id, request.body, now),

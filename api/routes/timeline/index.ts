@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { TimelineSubjectKind } from '../../../crm/timeline.js'
+import { principalOf } from '../../plugins/auth.plugin.js'
 import { timelinePage } from '../../queries/activity.queries.js'
 import { ActivityPage, TimelineParams, TimelineQuery } from '../../schemas/activity.schema.js'
 import { problemResponses } from '../../schemas/problem.schema.js'
@@ -25,7 +26,7 @@ const SUBJECTS: { kind: TimelineSubjectKind; path: string; includes: string }[] 
   { kind: 'task', path: 'tasks', includes: 'its own entries' },
 ]
 
-/** One timeline endpoint per record, newest first. Mounted at /v1. */
+/** One timeline endpoint per record, newest first; a record the caller does not see is a 404. Mounted at /v1. */
 const timeline: FastifyPluginAsyncTypebox = async (app) => {
   for (const s of SUBJECTS)
     app.get(
@@ -35,14 +36,21 @@ const timeline: FastifyPluginAsyncTypebox = async (app) => {
         schema: {
           tags: ['timeline'],
           summary: `The timeline of a ${s.kind}`,
-          description: `Newest first: ${s.includes}. Filter with kind; continue with the previous page's nextCursor.`,
+          description:
+            `Newest first: ${s.includes}. Filter with kind; continue with the previous page's nextCursor. ` +
+            `A ${s.kind} you do not see is a 404.`,
           params: TimelineParams,
           querystring: TimelineQuery,
           response: { 200: ActivityPage, ...problemResponses },
         },
       },
       async (request) =>
-        timelinePage(app.services.db, { kind: s.kind, id: request.params.id }, request.query),
+        timelinePage(
+          app.services.db,
+          principalOf(request),
+          { kind: s.kind, id: request.params.id },
+          request.query,
+        ),
     )
 }
 

@@ -60,8 +60,8 @@ describe('partners admin API', () => {
       isActive: true,
       rateLimitPerMinute: 120,
       attributionSource: 'partner:acme',
-      createdBy: 'api:anonymous',
-      updatedBy: 'api:anonymous',
+      createdBy: 'user:test-admin',
+      updatedBy: 'user:test-admin',
       keys: [],
     })
     const sameId = await app.inject({
@@ -116,7 +116,7 @@ describe('partners admin API', () => {
     expect(createdAt).toBe(now.toISOString())
 
     const row = await database.db.partnerKey.findUniqueOrThrow({ where: { id } })
-    expect(row).toMatchObject({ partnerId: 'acme', keyHash: sha256(key), createdBy: 'api:anonymous' })
+    expect(row).toMatchObject({ partnerId: 'acme', keyHash: sha256(key), createdBy: 'user:test-admin' })
     expect(JSON.stringify(row)).not.toContain(key)
 
     const detail = await app.inject({ method: 'GET', url: '/v1/partners/acme' })
@@ -177,7 +177,7 @@ describe('partners admin API', () => {
     expect(first.json()).toMatchObject({
       id: keyId,
       revokedAt: now.toISOString(),
-      revokedBy: 'api:anonymous',
+      revokedBy: 'user:test-admin',
     })
     const before = now
     now = later(90)

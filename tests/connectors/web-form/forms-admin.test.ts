@@ -45,11 +45,11 @@ describe('forms admin API', () => {
       rateLimitPerMinute: 20,
       attribution: { source: 'website', medium: 'form' },
       hostedUrl: `${BASE_URL}/f/pricing`,
-      createdBy: 'api:anonymous',
-      updatedBy: 'api:anonymous',
+      createdBy: 'user:test-admin',
+      updatedBy: 'user:test-admin',
     })
     const row = await database.db.webForm.findUniqueOrThrow({ where: { id: 'pricing' } })
-    expect(row.createdBy).toBe('api:anonymous')
+    expect(row.createdBy).toBe('user:test-admin')
   })
 
   it('derives a consent wording version when none is given', async () => {
@@ -145,7 +145,7 @@ describe('forms admin API', () => {
     const body = res.json<Record<string, unknown>>()
     expect(body).toMatchObject({ name: 'Pricing (2026)', consentText: 'New wording.', rateLimitPerMinute: 5 })
     expect(body['consentTextVersion']).toMatch(/^sha256:/)
-    expect(body['updatedBy']).toBe('api:anonymous')
+    expect(body['updatedBy']).toBe('user:test-admin')
     const bad = await app.inject({
       method: 'PATCH',
       url: '/v1/forms/pricing',
