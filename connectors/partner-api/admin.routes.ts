@@ -1,7 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import type { Static } from 'typebox'
-import { ANONYMOUS_API } from '../../api/actor.js'
+import { writeContext } from '../../api/actor.js'
+import { fieldChanges, recordAudit } from '../../platform/audit.js'
 import {
   CreateKeyBody,
   CreatePartnerBody,
@@ -51,7 +52,7 @@ const ADMIN = { tags: ['partners'] }
 
 /**
  * The partners admin API: partners, their rate limits and attribution, and their keys.
- * Writes are attributed to ANONYMOUS_API until authentication lands (api/actor.ts).
+ * Every write is attributed to the caller and audited with it (a key's secret never is).
  */
 export async function partnerAdminRoutes(scope: FastifyInstance, ctx: ConnectorContext): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>()
@@ -81,20 +82,25 @@ export async function partnerAdminRoutes(scope: FastifyInstance, ctx: ConnectorC
     async (request, reply) => {
       const { id, name, rateLimitPerMinute, attributionSource } = request.body
       // ON CONFLICT DO NOTHING: a taken id or name is a 409, raced or not.
-      const { count } = await db.partner.createMany({
-        data: [
-          {
-            id,
-            name,
-            ...(rateLimitPerMinute === undefined ? {} : { rateLimitPerMinute }),
-            attributionSource: attributionSource ?? null,
-            createdBy: ANONYMOUS_API.id,
-            updatedBy: ANONYMOUS_API.id,
-          },
-        ],
-        skipDuplicates: true,
+      const values = {
+        id,
+        name,
+        ...(rateLimitPerMinute === undefined ? {} : { rateLimitPerMinute }),
+        attributionSource: attributionSource ?? null,
+      }
+      await db.$transaction(async (tx) => {
+        const { count } = await tx.partner.createMany({
+          data: [{ ...values, createdBy: request.actor.id, updatedBy: request.actor.id }],
+          skipDuplicates: true,
+        })
+        if (count === 0) throw new ConflictError(`A partner with id ${id} or name "${name}" already exists.`)
+        await recordAudit(tx, writeContext(request), {
+          entity: 'partner',
+          entityId: id,
+          action: 'create',
+          changes: fieldChanges(null, values),
+        })
       })
-      if (count === 0) throw new ConflictError(`A partner with id ${id} or name "${name}" already exists.`)
       return reply
         .code(201)
         .header('location', `/v1/partners/${id}`)
@@ -171,11 +177,17 @@ export async function partnerAdminRoutes(scope: FastifyInstance, ctx: ConnectorC
         const taken = await db.partner.findFirst({ where: { name, id: { not: id } }, select: { id: true } })
         if (taken) throw new ConflictError(`Partner ${taken.id} is already named "${name}".`)
       }
-      const { count } = await db.partner.updateMany({
-        where: { id },
-        data: { ...request.body, updatedBy: ANONYMOUS_API.id },
+      await db.$transaction(async (tx) => {
+        const before = await tx.partner.findUnique({ where: { id } })
+        if (!before) throw new NotFoundError('partner', id)
+        await tx.partner.update({ where: { id }, data: { ...request.body, updatedBy: request.actor.id } })
+        await recordAudit(tx, writeContext(request), {
+          entity: 'partner',
+          entityId: id,
+          action: 'update',
+          changes: fieldChanges(before, request.body),
+        })
       })
-      if (count === 0) throw new NotFoundError('partner', id)
       return detail(id)
     },
   )
@@ -202,15 +214,24 @@ export async function partnerAdminRoutes(scope: FastifyInstance, ctx: ConnectorC
       const partner = await db.partner.findUnique({ where: { id: request.params.id }, select: { id: true } })
       if (!partner) throw new NotFoundError('partner', request.params.id)
       const issued = generatePartnerKey()
-      const row = await db.partnerKey.create({
-        data: {
-          id: issued.id,
-          partnerId: partner.id,
-          keyHash: issued.hash,
-          label: request.body.label ?? null,
-          createdAt: ctx.clock(),
-          createdBy: ANONYMOUS_API.id,
-        },
+      const row = await db.$transaction(async (tx) => {
+        const created = await tx.partnerKey.create({
+          data: {
+            id: issued.id,
+            partnerId: partner.id,
+            keyHash: issued.hash,
+            label: request.body.label ?? null,
+            createdAt: ctx.clock(),
+            createdBy: request.actor.id,
+          },
+        })
+        await recordAudit(tx, writeContext(request), {
+          entity: 'partner_key',
+          entityId: issued.id,
+          action: 'create',
+          changes: fieldChanges(null, { partnerId: partner.id, label: created.label }),
+        })
+        return created
       })
       return reply.code(201).send({
         id: row.id,
@@ -235,9 +256,19 @@ export async function partnerAdminRoutes(scope: FastifyInstance, ctx: ConnectorC
     },
     async (request) => {
       const { id, keyId } = request.params
-      await db.partnerKey.updateMany({
-        where: { id: keyId, partnerId: id, revokedAt: null },
-        data: { revokedAt: ctx.clock(), revokedBy: ANONYMOUS_API.id },
+      await db.$transaction(async (tx) => {
+        const revokedAt = ctx.clock()
+        const { count } = await tx.partnerKey.updateMany({
+          where: { id: keyId, partnerId: id, revokedAt: null },
+          data: { revokedAt, revokedBy: request.actor.id },
+        })
+        if (count > 0)
+          await recordAudit(tx, writeContext(request), {
+            entity: 'partner_key',
+            entityId: keyId,
+            action: 'revoke',
+            changes: { revokedAt: { from: null, to: revokedAt.toISOString() } },
+          })
       })
       const key = await db.partnerKey.findFirst({ where: { id: keyId, partnerId: id } })
       if (!key) throw new NotFoundError('partner key', `${id}/${keyId}`)

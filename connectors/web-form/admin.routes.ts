@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
-import { ANONYMOUS_API } from '../../api/actor.js'
+import { writeContext } from '../../api/actor.js'
+import { fieldChanges, recordAudit } from '../../platform/audit.js'
 import { textContains } from '../../api/queries/filters.js'
 import { afterCursor, toPage } from '../../api/queries/keyset.js'
 import { problemResponses } from '../../api/schemas/problem.schema.js'
@@ -33,8 +34,7 @@ function refuseBadDefinition(form: FormShape): void {
 
 /**
  * The forms admin API: what a form asks, where it may be posted from, its consent wording,
- * and the snippet to paste. Writes are attributed to ANONYMOUS_API until authentication
- * lands (api/actor.ts).
+ * and the snippet to paste. Every write is attributed to the caller and audited with it.
  */
 export async function formAdminRoutes(scope: FastifyInstance, ctx: ConnectorContext): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>()
@@ -86,11 +86,19 @@ export async function formAdminRoutes(scope: FastifyInstance, ctx: ConnectorCont
       }
       refuseBadDefinition(form)
       // ON CONFLICT DO NOTHING: a taken id is a 409, raced or not.
-      const { count } = await db.webForm.createMany({
-        data: [{ ...form, createdBy: ANONYMOUS_API.id, updatedBy: ANONYMOUS_API.id }],
-        skipDuplicates: true,
+      await db.$transaction(async (tx) => {
+        const { count } = await tx.webForm.createMany({
+          data: [{ ...form, createdBy: request.actor.id, updatedBy: request.actor.id }],
+          skipDuplicates: true,
+        })
+        if (count === 0) throw new ConflictError(`A form with id ${form.id} already exists.`)
+        await recordAudit(tx, writeContext(request), {
+          entity: 'web_form',
+          entityId: form.id,
+          action: 'create',
+          changes: fieldChanges(null, form),
+        })
       })
-      if (count === 0) throw new ConflictError(`A form with id ${form.id} already exists.`)
       return reply
         .code(201)
         .header('location', `/v1/forms/${form.id}`)
@@ -160,11 +168,19 @@ export async function formAdminRoutes(scope: FastifyInstance, ctx: ConnectorCont
         patch.consentTextVersion = patch.consentText ? wordingVersion(patch.consentText) : null
       }
       refuseBadDefinition({ ...current, ...patch })
-      const { count } = await db.webForm.updateMany({
-        where: { id: current.id },
-        data: { ...patch, updatedBy: ANONYMOUS_API.id },
+      await db.$transaction(async (tx) => {
+        const { count } = await tx.webForm.updateMany({
+          where: { id: current.id },
+          data: { ...patch, updatedBy: request.actor.id },
+        })
+        if (count === 0) throw new NotFoundError('form', current.id)
+        await recordAudit(tx, writeContext(request), {
+          entity: 'web_form',
+          entityId: current.id,
+          action: 'update',
+          changes: fieldChanges(current as unknown as Record<string, unknown>, patch),
+        })
       })
-      if (count === 0) throw new NotFoundError('form', current.id)
       return detail(await load(current.id))
     },
   )
