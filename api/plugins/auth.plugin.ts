@@ -4,7 +4,8 @@ import type { Action, SecuredObject } from '../../domain/security/roles.rules.js
 import { ForbiddenError, UnauthorizedError } from '../../platform/errors.js'
 import { authenticate } from '../../security/authenticate.js'
 import type { Principal } from '../../security/principal.js'
-import { ANONYMOUS_API, type RequestActor } from '../actor.js'
+import { ANONYMOUS_API, writeContext, type RequestActor } from '../actor.js'
+import type { Acting } from '../../security/acting.js'
 
 /**
  * How a route is reached:
@@ -129,4 +130,10 @@ export default fp(
 export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw new UnauthorizedError()
   return request.principal
+}
+
+/** Who acts, in which request and when: what writes to people, keys, roles and shares take. */
+export function actingOf(request: FastifyRequest): Acting {
+  const { db, roles } = request.server.services
+  return { db, roles, ctx: writeContext(request), caller: principalOf(request), now: new Date() }
 }

@@ -4,11 +4,9 @@ import type { Prisma } from '../../generated/prisma/client.js'
 import type { Db, Tx } from '../../platform/database/prisma.js'
 import { NotFoundError } from '../../platform/errors.js'
 import type { HistoryQuery, ListAccountsQuery } from '../schemas/account.schema.js'
-import { cursorError, decodeCursor } from './cursor.js'
 import { textContains } from './filters.js'
-import { afterCursor, cursorTime, toPage } from './keyset.js'
-
-const MAX_BIGINT = 2n ** 63n - 1n
+import { afterCursor, toPage } from './keyset.js'
+import { listAuditEntries } from './audit.queries.js'
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
@@ -84,10 +82,7 @@ export async function getAccount(db: Db, id: string, visible: Prisma.AccountWher
   return { ...toAccount(account), primaryContact: primary, counts: { contacts, openOpportunities } }
 }
 
-/*
- * An account's audit trail, newest first, keyset on (at, id) descending. Audit ids are a
- * bigint sequence, so "after the cursor" is written here (afterCursor compares ids as text).
- */
+/** An account's audit trail, newest first: the audit trail's query for this one record. */
 export async function listAccountHistory(
   db: Db,
   id: string,
@@ -96,30 +91,6 @@ export async function listAccountHistory(
 ) {
   const exists = await db.account.findFirst({ where: { AND: [{ id }, visible] }, select: { id: true } })
   if (!exists) throw new NotFoundError('account', id)
-  const where: Prisma.AuditEventWhereInput = { entity: 'account', entityId: id }
-  if (q.cursor) {
-    const c = decodeCursor(q.cursor)
-    const at = cursorTime(c.v)
-    // A bigint sequence: at most 2^63 - 1, or PostgreSQL refuses the comparison (a 500).
-    if (!/^[0-9]{1,19}$/.test(c.id) || BigInt(c.id) > MAX_BIGINT || at === null) throw cursorError()
-    where.OR = [{ at: { lt: at } }, { at, id: { lt: BigInt(c.id) } }]
-  }
-  const rows = await db.auditEvent.findMany({
-    where,
-    orderBy: [{ at: 'desc' }, { id: 'desc' }],
-    take: q.limit + 1,
-  })
-  return toPage(
-    rows.map((e) => ({ ...e, id: e.id.toString() })),
-    q.limit,
-    (e) => e.at,
-    (e) => ({
-      id: e.id,
-      action: e.action,
-      actorId: e.actorId,
-      requestId: e.requestId,
-      changes: e.changes as Record<string, { from: unknown; to: unknown }>,
-      at: e.at.toISOString(),
-    }),
-  )
+  const page = await listAuditEntries(db, { ...q, entity: 'account', entityId: id })
+  return { ...page, items: page.items.map(({ entity: _e, entityId: _id, ...entry }) => entry) }
 }

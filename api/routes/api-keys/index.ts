@@ -1,9 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
-import type { Acting } from '../../../security/acting.js'
 import { createKey, revokeKey, rotateKey, toApiKey } from '../../../security/api-keys.js'
-import { writeContext } from '../../actor.js'
-import { principalOf } from '../../plugins/auth.plugin.js'
+import { actingOf, principalOf } from '../../plugins/auth.plugin.js'
 import {
   ApiKey,
   ApiKeyPage,
@@ -23,14 +20,8 @@ import { listApiKeys } from './list-keys.js'
  * made or rotated; it never allows more than its user's role, nor more than its maker.
  */
 const apiKeys: FastifyPluginAsyncTypebox = async (app) => {
-  const { db, roles } = app.services
-  const acting = (request: FastifyRequest): Acting => ({
-    db,
-    roles,
-    ctx: writeContext(request),
-    caller: principalOf(request),
-    now: new Date(),
-  })
+  const { db } = app.services
+  const acting = actingOf
 
   app.post(
     '',

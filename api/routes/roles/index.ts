@@ -1,10 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import type { Acting } from '../../../security/acting.js'
 import { getRole, listRoles, putRole, resetRole } from '../../../security/role-settings.js'
-import { writeContext } from '../../actor.js'
-import { principalOf } from '../../plugins/auth.plugin.js'
+import { actingOf } from '../../plugins/auth.plugin.js'
 import { problemResponses } from '../../schemas/problem.schema.js'
 import { Role, RoleList, RoleParams, RoleRulesBody } from '../../schemas/role.schema.js'
 
@@ -15,13 +12,7 @@ import { Role, RoleList, RoleParams, RoleRulesBody } from '../../schemas/role.sc
  */
 const roles: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app.services
-  const acting = (request: FastifyRequest): Acting => ({
-    db,
-    roles: app.services.roles,
-    ctx: writeContext(request),
-    caller: principalOf(request),
-    now: new Date(),
-  })
+  const acting = actingOf
 
   app.get(
     '',

@@ -1,10 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import type { Acting } from '../../../security/acting.js'
 import { listShares, shareRecord, toShare, unshare } from '../../../security/shares.js'
-import { writeContext } from '../../actor.js'
-import { principalOf } from '../../plugins/auth.plugin.js'
+import { actingOf, principalOf } from '../../plugins/auth.plugin.js'
 import { problemResponses } from '../../schemas/problem.schema.js'
 import {
   CreateShareBody,
@@ -20,14 +17,8 @@ import {
  * caller and check `<type>:update` (or read) themselves.
  */
 const shares: FastifyPluginAsyncTypebox = async (app) => {
-  const { db, roles } = app.services
-  const acting = (request: FastifyRequest): Acting => ({
-    db,
-    roles,
-    ctx: writeContext(request),
-    caller: principalOf(request),
-    now: new Date(),
-  })
+  const { db } = app.services
+  const acting = actingOf
 
   app.post(
     '',

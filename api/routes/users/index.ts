@@ -1,9 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
-import type { Acting } from '../../../security/acting.js'
 import { createUser, setUserPassword, updateUser } from '../../../security/users.js'
-import { writeContext } from '../../actor.js'
-import { principalOf } from '../../plugins/auth.plugin.js'
+import { actingOf } from '../../plugins/auth.plugin.js'
 import { problemResponses } from '../../schemas/problem.schema.js'
 import {
   CreateUserBody,
@@ -22,14 +19,8 @@ import { getUser, listUsers, toUser } from './list-users.js'
  * Nobody gives a role, or takes over an account, with more rights than their own (403).
  */
 const users: FastifyPluginAsyncTypebox = async (app) => {
-  const { db, roles } = app.services
-  const acting = (request: FastifyRequest): Acting => ({
-    db,
-    roles,
-    ctx: writeContext(request),
-    caller: principalOf(request),
-    now: new Date(),
-  })
+  const { db } = app.services
+  const acting = actingOf
 
   app.get(
     '',
