@@ -1,6 +1,6 @@
 import { Prisma } from '../generated/prisma/client.js'
 import type { Db } from '../platform/database/prisma.js'
-import { LeadwireError } from '../platform/errors.js'
+import { HeldByAnotherError, LeadwireError } from '../platform/errors.js'
 
 /*
  * An account's domain and GSTIN are unique (one company, one account). The unique indexes
@@ -52,15 +52,19 @@ export async function withUniqueAccountKeys<T>(
       select: { id: true },
     })
     const label = key === 'gstin' ? 'GSTIN' : 'domain'
-    throw new LeadwireError(
-      'conflict',
-      409,
-      `Account ${holder?.id ?? '(unknown)'} already has the ${label} ${value}: one company, one account.`,
+    const unnamed = {
+      message: `Another account already has the ${label} ${value}: one company, one account.`,
+      errors: [{ pointer: `/body/${key}`, message: `is the ${label} of another account` }],
+    }
+    if (!holder)
+      throw new LeadwireError('conflict', 409, unnamed.message, { cause: err, errors: unnamed.errors })
+    throw new HeldByAnotherError(
+      `Account ${holder.id} already has the ${label} ${value}: one company, one account.`,
+      { kind: 'account', id: holder.id },
+      unnamed,
       {
         cause: err,
-        errors: [
-          { pointer: `/body/${key}`, message: `is the ${label} of account ${holder?.id ?? '(unknown)'}` },
-        ],
+        errors: [{ pointer: `/body/${key}`, message: `is the ${label} of account ${holder.id}` }],
       },
     )
   }

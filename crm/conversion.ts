@@ -15,7 +15,9 @@ import {
 } from '../ingestion/lead-rows.js'
 import { enqueue } from '../ingestion/outbox/outbox.repository.js'
 import { asJson, type Db, type Tx } from '../platform/database/prisma.js'
-import { DomainRuleError, NotFoundError, type FieldError } from '../platform/errors.js'
+import { DomainRuleError, LeadwireError, NotFoundError, type FieldError } from '../platform/errors.js'
+import type { Prisma } from '../generated/prisma/client.js'
+import type { FieldAccess } from '../domain/security/roles.rules.js'
 import type { ConversionRequest, ConversionResult } from '../workflows/lead-journey.messages.js'
 import { recordActivity } from '../ingestion/activity-log.js'
 import { insertOpportunity } from './opportunities.js'
@@ -97,6 +99,9 @@ async function findAccount(tx: Tx | Db, lead: LeadRow, gstin: string | null) {
     website: lead.website,
     gstin,
   })
+  // Among every account, not only the caller's: domain and GSTIN are unique, so a conversion
+  // that created a second account for a company someone else owns would fail anyway. What
+  // the caller may learn of, or add to, the match is decided by their reach (below).
   const pick = { id: true, domain: true, gstin: true, isActive: true, name: true } as const
   const [byDomain, byGstin] = await Promise.all([
     keys.domain ? tx.account.findUnique({ where: { domain: keys.domain }, select: pick }) : null,
@@ -104,6 +109,79 @@ async function findAccount(tx: Tx | Db, lead: LeadRow, gstin: string | null) {
   ])
   return { keys, match: chooseAccountMatch({ byDomain, byGstin }) }
 }
+
+/**
+ * What the caller may do with the account a conversion matches, from their principal
+ * (api/routes/leads/journey.ts builds it): the accounts they see, those they may add a
+ * contact and a deal to, and their rule on an account's GSTIN.
+ */
+export interface AccountReach {
+  /** Accounts the caller sees (`{}`: all); null: none, their role has no account access. */
+  read: Prisma.AccountWhereInput | null
+  /** Accounts the caller may change, and so add to (`{}`: all); null: none. */
+  edit: Prisma.AccountWhereInput | null
+  /** read_only: a GSTIN may be given to a new account, not written onto an existing one. */
+  gstin: FieldAccess | undefined
+}
+
+type Reached = 'edit' | 'read' | 'none'
+
+async function reachOf(db: Db, reach: AccountReach, id: string): Promise<Reached> {
+  const within = async (where: Prisma.AccountWhereInput | null) =>
+    where !== null &&
+    (Object.keys(where).length === 0 || (await db.account.count({ where: { AND: [{ id }, where] } })) > 0)
+  if (await within(reach.edit)) return 'edit'
+  return (await within(reach.read)) ? 'read' : 'none'
+}
+
+const matchedByWords = { domain: "the lead's company domain", gstin: 'the GSTIN sent' } as const
+
+/**
+ * Why the caller may not convert into the matched account, or null when they may. Converting
+ * adds a contact and a deal to it (changing it), and fills a GSTIN it lacks, which a role
+ * whose GSTIN rule is read_only (or hidden) may not write onto an existing account.
+ */
+function refusalOf(
+  reached: Reached,
+  match: { account: { id: string; gstin: string | null }; matchedBy: 'domain' | 'gstin' },
+  gstin: string | null,
+  reach: AccountReach,
+): (EligibilityReason & { pointer: string }) | null {
+  if (reached === 'none')
+    return {
+      code: 'account_not_visible',
+      pointer: '/body/account',
+      message:
+        `An account already exists that you cannot see (matched by ${matchedByWords[match.matchedBy]}): ` +
+        'its owner or a manager can share it with you, or convert the lead.',
+    }
+  if (reached === 'read')
+    return {
+      code: 'account_not_editable',
+      pointer: '/body/account',
+      message: `Account ${match.account.id} is shared with you to read, not to add a contact and a deal to.`,
+    }
+  if (gstin !== null && match.account.gstin === null && reach.gstin !== undefined)
+    return {
+      code: 'account_gstin_read_only',
+      pointer: '/body/account/gstin',
+      message:
+        `Account ${match.account.id} has no GSTIN and yours is ${reach.gstin === 'hidden' ? 'hidden from' : 'read-only for'} ` +
+        'your role on an existing account: convert without it, and ask someone who may edit the account to set it.',
+    }
+  return null
+}
+
+/** A search by a field the caller may not see would say whether an account holds that value. */
+function refuseHiddenGstin(request: ConversionRequest, reach: AccountReach) {
+  if (reach.gstin === 'hidden' && request.account?.gstin !== undefined)
+    throw new LeadwireError('forbidden', 403, 'Your role may not look accounts up by GSTIN.', {
+      errors: [{ pointer: '/body/account/gstin', message: 'is hidden from your role' }],
+    })
+}
+
+/** The account a conversion's lookup reports when the caller does not see it: nothing of it. */
+const HIDDEN_ACCOUNT_NAME = '(an existing account you cannot see)'
 
 function opportunityFor(
   lead: LeadRow,
@@ -127,11 +205,16 @@ function opportunityFor(
   }
 }
 
-/** What converting would create or match, without writing anything. */
+/**
+ * What converting would create or match, without writing anything. A matched account the
+ * caller does not see is reported as existing, with nothing of it (no id, name, domain or
+ * GSTIN), and the eligibility says why the caller could not convert into it.
+ */
 export async function previewConversion(
   db: Db,
   leadId: string,
   request: ConversionRequest,
+  reach: AccountReach,
   now = new Date(),
 ) {
   const lead = await db.lead.findUnique({
@@ -139,31 +222,50 @@ export async function previewConversion(
     include: { conversion: { select: { leadId: true } } },
   })
   if (!lead) throw new NotFoundError('lead', leadId)
+  refuseHiddenGstin(request, reach)
   const { gstin, errors } = gstinOf(request)
   if (errors.length) throw new DomainRuleError('The account GSTIN is not valid.', errors)
   const { keys, match } = await findAccount(db, lead, gstin)
-  const accountName = match ? match.account.name : (request.account?.name ?? accountNameFor(lead))
-  return {
-    eligibility: eligibilityOf(lead, lead.conversion !== null),
-    account: match
+  const reached = match ? await reachOf(db, reach, match.account.id) : 'edit'
+  const refusal = match ? refusalOf(reached, match, gstin, reach) : null
+  const ownName = request.account?.name ?? accountNameFor(lead)
+  const eligibility = eligibilityOf(lead, lead.conversion !== null)
+  if (refusal) {
+    eligibility.reasons.push({ code: refusal.code, message: refusal.message })
+    eligibility.eligible = false
+  }
+  const account = !match
+    ? {
+        action: 'create' as const,
+        matchedBy: null,
+        id: null,
+        name: ownName,
+        domain: keys.domain,
+        gstin: keys.gstin,
+        reactivate: false,
+      }
+    : reached === 'none'
       ? {
           action: 'match' as const,
           matchedBy: match.matchedBy,
+          id: null,
+          name: HIDDEN_ACCOUNT_NAME,
+          domain: null,
+          gstin: null,
+          reactivate: false,
+        }
+      : {
+          action: 'match' as const,
+          matchedBy: match.matchedBy,
           id: match.account.id,
-          name: accountName,
+          name: match.account.name,
           domain: match.account.domain,
           gstin: match.account.gstin,
           reactivate: !match.account.isActive,
         }
-      : {
-          action: 'create' as const,
-          matchedBy: null,
-          id: null,
-          name: accountName,
-          domain: keys.domain,
-          gstin: keys.gstin,
-          reactivate: false,
-        },
+  return {
+    eligibility,
+    account,
     contact: {
       firstName: lead.firstName,
       lastName: lead.lastName,
@@ -175,11 +277,41 @@ export async function previewConversion(
     opportunity: opportunityFor(
       lead,
       request,
-      accountName,
+      // The deal's default name must not carry a hidden account's name either.
+      reached === 'none' ? ownName : account.name,
       now.toISOString().slice(0, 10),
       await stageProbabilities(db),
     ),
   }
+}
+
+/**
+ * Refuses, before the journey is asked to convert, a conversion into an account the caller
+ * may not add to (403, pointer /body/account): one they do not see, or see through a read
+ * share; and one that would get a GSTIN their role may not write onto an existing account
+ * (403, /body/account/gstin). 403 rather than 422: the data is fine, the caller's access is
+ * not, and someone with access can make the same conversion. Answers the account the
+ * conversion may join (null: a new one), for the command to carry (expectedAccountId).
+ */
+export async function checkConversionAccount(
+  db: Db,
+  leadId: string,
+  request: ConversionRequest,
+  reach: AccountReach,
+): Promise<string | null> {
+  const lead = await db.lead.findUnique({ where: { id: leadId } })
+  if (!lead) throw new NotFoundError('lead', leadId)
+  refuseHiddenGstin(request, reach)
+  // An invalid GSTIN matches nothing; the journey refuses it (422) after its stage check.
+  const { gstin } = gstinOf(request)
+  const { match } = await findAccount(db, lead, gstin)
+  if (!match) return null
+  const refusal = refusalOf(await reachOf(db, reach, match.account.id), match, gstin, reach)
+  if (refusal)
+    throw new LeadwireError('forbidden', 403, refusal.message, {
+      errors: [{ pointer: refusal.pointer, message: refusal.message }],
+    })
+  return match.account.id
 }
 
 export interface ConvertCommand {
@@ -210,6 +342,14 @@ export async function convertLead(db: Db, cmd: ConvertCommand): Promise<Conversi
     const at = new Date(cmd.at)
     const by = cmd.actorId
     const { keys, match } = await findAccount(tx, lead, gstin)
+    // The API checked the caller may convert into this account (checkConversionAccount); one
+    // found since (an account created or given that domain meanwhile) was not checked.
+    const expected = cmd.request.expectedAccountId
+    if (expected !== undefined && (match?.account.id ?? null) !== expected)
+      throw new ConversionRejected(
+        'The account this lead converts into changed since your access to it was checked; try again.',
+        [{ pointer: '/body/account', message: 'matches a different account now' }],
+      )
     let accountId: string
     let accountName: string
     const ctx: WriteContext = { actor: { id: by }, requestId: cmd.requestId }

@@ -24,7 +24,7 @@ import {
 import type { Prisma } from '../generated/prisma/client.js'
 import { fieldChanges } from '../platform/audit.js'
 import { asJson, type Db } from '../platform/database/prisma.js'
-import { ConflictError, DomainRuleError, NotFoundError } from '../platform/errors.js'
+import { ConflictError, DomainRuleError, HeldByAnotherError, NotFoundError } from '../platform/errors.js'
 import { applyScore } from './apply-score.js'
 import { auditLead } from './lead-audit.js'
 import { adjustOpenLeads, closeOpenTasks, lockLeads, OPEN_STATUSES, rowToDraft } from './lead-rows.js'
@@ -210,8 +210,10 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
           for (const key of newKeys) {
             const owner = await tx.leadMatchKey.findUnique({ where: { key } })
             if (owner && owner.leadId !== id)
-              throw new ConflictError(
+              throw new HeldByAnotherError(
                 `Lead ${owner.leadId} already has ${key.split(':')[0]} ${key.slice(key.indexOf(':') + 1)}: merge the two leads instead.`,
+                { kind: 'lead', id: owner.leadId },
+                { message: `Another lead already has this ${key.split(':')[0]}.` },
               )
             if (!owner) await tx.leadMatchKey.create({ data: { key, leadId: id } })
           }

@@ -48,6 +48,23 @@ export class ConflictError extends LeadwireError {
   }
 }
 
+/**
+ * A 409 because another record already holds a unique value (an email, a GSTIN). Its
+ * message names that record; `unnamed` is the same refusal without the name, for a caller
+ * who may not see the holder (the error handler picks one).
+ */
+export class HeldByAnotherError extends LeadwireError {
+  override name = 'HeldByAnotherError'
+  constructor(
+    message: string,
+    readonly holder: { kind: 'lead' | 'account'; id: string },
+    readonly unnamed: { message: string; errors?: FieldError[] },
+    options: { errors?: FieldError[]; cause?: unknown } = {},
+  ) {
+    super('conflict', 409, message, options)
+  }
+}
+
 export class DomainRuleError extends LeadwireError {
   override name = 'DomainRuleError'
   constructor(message: string, errors: FieldError[] = []) {

@@ -49,7 +49,7 @@ read -r email password < <(sed -n 's/^ *First admin *\([^ ]*\) *password \([^ ]*
 session=$(curl -sf "http://127.0.0.1:$api/v1/auth/login" -H 'content-type: application/json' \
   -d "{\"email\":\"$email\",\"password\":\"$password\"}" | node -e "process.stdin.on('data',d=>console.log(JSON.parse(d).token))")
 key=$(curl -sf "http://127.0.0.1:$api/v1/api-keys" -H 'content-type: application/json' \
-  -H "authorization: Bearer $session" -d '{"name":"fuzz"}' | node -e "process.stdin.on('data',d=>console.log(JSON.parse(d).key))")
+  -H "authorization: Bearer $session" -d '{"name":"fuzz","scopes":[]}' | node -e "process.stdin.on('data',d=>console.log(JSON.parse(d).key))")
 [ -n "$key" ] || { echo "could not sign in as the first admin"; cat "$data/dev.log"; exit 1; }
 
 "$venv/bin/schemathesis" run "http://127.0.0.1:$api/openapi.json" \

@@ -1,6 +1,7 @@
 import { uuidv7 } from 'uuidv7'
 import {
   isValidScope,
+  scopeAllows,
   type Action,
   type RoleDefinition,
   type SecuredObject,
@@ -142,6 +143,10 @@ export async function createKey(
 
 /** A key the caller may act on; anyone else's is not found (its existence is not theirs to know). */
 async function reachableKey(a: Acting, tx: Tx, id: string): Promise<ApiKeyRow> {
+  // A key that calls here must be scoped for it: a lead:read key may not revoke or
+  // rotate its user's other keys.
+  if (a.caller.credential.kind === 'api_key' && !scopeAllows(a.caller.scopes, 'api_key', 'update'))
+    throw new ForbiddenError('This API key is not scoped to manage keys (api_key:update).')
   await tx.$queryRaw`SELECT id FROM api_key WHERE id = ${id}::uuid FOR UPDATE`
   const key = await tx.apiKey.findUnique({ where: { id } })
   if (!key || (key.userId !== a.caller.userId && !managesAllKeys(a.caller, 'update')))

@@ -95,6 +95,24 @@ const duplicateReasons: Echo = (record, hidden) => {
   return out
 }
 
+/**
+ * A timeline entry's details quote contact points: a call's `from`/`to` number, an email's
+ * address. When the role hides phones (or emails) of the people on timelines, any detail
+ * that reads as one is blanked, whatever its key.
+ */
+const PHONE_LIKE = /^\+?[0-9][0-9 ().-]{5,}$/
+const contactPointDetails: Echo = (record, hidden) => {
+  const details = record.details
+  if (!isRecord(details)) return record
+  const hides = (v: unknown) =>
+    typeof v === 'string' &&
+    ((hidden.has('phone') && PHONE_LIKE.test(v)) || (hidden.has('email') && v.includes('@')))
+  if (!Object.values(details).some(hides)) return record
+  const scrubbed = { ...details }
+  for (const [k, v] of Object.entries(scrubbed)) if (hides(v)) scrubbed[k] = null
+  return { ...record, details: scrubbed }
+}
+
 const LEAD: Shape = { objects: ['lead'], echoes: [auditChanges, scoringDetails, duplicateReasons] }
 const CONTACT: Shape = { objects: ['contact'], echoes: [auditChanges] }
 const OPPORTUNITY: Shape = { objects: ['opportunity'], echoes: [auditChanges] }
@@ -110,6 +128,8 @@ const ACCOUNT: Shape = {
  * from the lead, so the lead's rules apply too) and the deal a conversion would create.
  */
 const READ_SHAPES: Partial<Record<SecuredObject, Shape>> = {
+  // Timelines and activities: the people on them are leads and contacts.
+  activity: { objects: ['lead', 'contact'], echoes: [contactPointDetails] },
   lead: LEAD,
   account: ACCOUNT,
   contact: CONTACT,

@@ -1,3 +1,4 @@
+import { userIdByEmail } from './user-email.js'
 import { randomInt } from 'node:crypto'
 import { uuidv7 } from 'uuidv7'
 import { fieldChanges, recordAudit, type WriteContext } from '../platform/audit.js'
@@ -44,8 +45,9 @@ export async function upsertAdmin(
   const ctx: WriteContext = { actor: { id: actor }, requestId: null }
   return db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('leadwire:user-admin'))`
+    const byEmail = await userIdByEmail(tx, email)
     const existing =
-      (await tx.user.findFirst({ where: { email: { equals: email, mode: 'insensitive' } } })) ??
+      (byEmail ? await tx.user.findUnique({ where: { id: byEmail } }) : null) ??
       (input.id ? await tx.user.findUnique({ where: { id: input.id } }) : null)
     if (!existing) {
       const id = input.id ?? uuidv7()

@@ -1,4 +1,5 @@
 import { recordAudit, type WriteContext } from '../platform/audit.js'
+import { userIdByEmail } from './user-email.js'
 import type { Db } from '../platform/database/prisma.js'
 import { UnauthorizedError } from '../platform/errors.js'
 import { beginLoginAttempt, loginSucceeded } from './login-throttle.js'
@@ -23,12 +24,11 @@ export interface LoginResult extends NewSession {
   user: { id: string; name: string; email: string; role: string }
 }
 
-/** Finds a person by email in any case (addresses are stored as given). */
-export const userByEmail = (db: Db, email: string) =>
-  db.user.findFirst({
-    where: { email: { equals: email.trim(), mode: 'insensitive' } },
-    orderBy: { id: 'asc' },
-  })
+/** Finds a person by email in any case (addresses are stored as given), exactly otherwise. */
+export async function userByEmail(db: Db, email: string) {
+  const id = await userIdByEmail(db, email)
+  return id ? db.user.findUnique({ where: { id } }) : null
+}
 
 export async function login(
   db: Db,

@@ -1,3 +1,4 @@
+import { userIdByEmail } from './user-email.js'
 import { uuidv7 } from 'uuidv7'
 import { builtInRole } from '../domain/security/roles.rules.js'
 import { Prisma } from '../generated/prisma/client.js'
@@ -91,11 +92,8 @@ async function assertExists(tx: Tx, kind: 'manager' | 'team', id: string | null 
 }
 
 async function assertEmailFree(tx: Tx, email: string, except?: string): Promise<void> {
-  const holder = await tx.user.findFirst({
-    where: { email: { equals: email, mode: 'insensitive' }, ...(except ? { id: { not: except } } : {}) },
-    select: { id: true },
-  })
-  if (holder) throw new ConflictError(`User ${holder.id} already has the email ${email}.`)
+  const holder = await userIdByEmail(tx, email, except)
+  if (holder) throw new ConflictError(`User ${holder} already has the email ${email}.`)
 }
 
 /** Refuses a manager who reports, directly or not, to the person (a loop in the reporting line). */

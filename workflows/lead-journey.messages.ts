@@ -90,6 +90,12 @@ export interface ConversionRequest {
   account?: { gstin?: string | undefined; name?: string | undefined; type?: string | undefined } | undefined
   contactRole?: string | undefined
   note?: string | undefined
+  /**
+   * Set by the API, never by its client: the account the API checked the caller may convert
+   * into (null: a new one). The conversion refuses to join a different one found by then.
+   * Absent from commands recorded before it and from callers that check nothing.
+   */
+  expectedAccountId?: string | null | undefined
 }
 export interface ConversionCommand {
   request: ConversionRequest

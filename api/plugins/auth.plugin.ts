@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Action, SecuredObject } from '../../domain/security/roles.rules.js'
-import { ForbiddenError, UnauthorizedError } from '../../platform/errors.js'
+import { ForbiddenError, RateLimitedError, UnauthorizedError } from '../../platform/errors.js'
+import { FailedAuthWindow } from '../../security/failed-auth-window.js'
 import { authenticate } from '../../security/authenticate.js'
 import type { Principal } from '../../security/principal.js'
 import { ANONYMOUS_API, writeContext, type RequestActor } from '../actor.js'
@@ -27,9 +28,13 @@ declare module 'fastify' {
   }
 }
 
-/** Routes that may go without a declared access: HEAD twins of GETs, the docs page, 404s. */
-function publicByDefault(url: string | undefined): RouteAccess {
-  return url === undefined || url.startsWith('/docs') ? 'public' : 'authenticated'
+/**
+ * Routes that may go without a declared access: the docs page's assets and unmatched URLs
+ * (a 404) are public. Anything else without one (none should reach here: start-up checks)
+ * is refused rather than let through.
+ */
+function undeclaredAccess(url: string | undefined): RouteAccess | 'refuse' {
+  return url === undefined || url.startsWith('/docs') ? 'public' : 'refuse'
 }
 
 export const SESSION_COOKIE = 'lw_session'
@@ -90,12 +95,18 @@ export default fp(
       }
     })
 
+    const failures = new FailedAuthWindow(app.services.config.RATE_LIMIT_ANONYMOUS_PER_MINUTE)
     app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-      const access = request.routeOptions.config.access ?? publicByDefault(request.routeOptions.url)
+      const access = request.routeOptions.config.access ?? undeclaredAccess(request.routeOptions.url)
+      if (access === 'refuse') throw new ForbiddenError('This route declares no access rule.')
       request.actor = { ...ANONYMOUS_API, userId: null }
       if (access === 'public') return
       const presented = presentedSecret(request)
       const { db, roles, config } = app.services
+      // An address that keeps presenting bad credentials is stopped before the lookup.
+      const wait = presented ? failures.retryAfter(request.ip) : 0
+      if (wait > 0)
+        throw new RateLimitedError('Too many requests with an invalid credential from this address.', wait)
       const principal = presented
         ? await authenticate(
             db,
@@ -106,6 +117,7 @@ export default fp(
           )
         : null
       if (!principal) {
+        if (presented) failures.record(request.ip)
         reply.header('www-authenticate', 'Bearer realm="leadwire"')
         throw new UnauthorizedError(
           presented

@@ -1,7 +1,14 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { REFUSAL_HEADERS } from './hardening.plugin.js'
-import { LeadwireError, RateLimitedError, type ErrorCode, type FieldError } from '../../platform/errors.js'
+import { visibleIds } from '../../security/visibility.js'
+import {
+  HeldByAnotherError,
+  LeadwireError,
+  RateLimitedError,
+  type ErrorCode,
+  type FieldError,
+} from '../../platform/errors.js'
 import { Problem, type ProblemBody } from '../schemas/problem.schema.js'
 import { fieldErrors } from '../validation.js'
 
@@ -93,14 +100,29 @@ export function frameworkErrorReply(error: FastifyError, request: FastifyRequest
 }
 
 /**
+ * A conflict naming the record that holds a value (an email, a GSTIN) names it only to a
+ * caller who may see that record; others get the same refusal without the name, so a 409
+ * is no way to find out who holds an address.
+ */
+async function namedOnlyIfVisible(error: FastifyError, request: FastifyRequest): Promise<FastifyError> {
+  if (!(error instanceof HeldByAnotherError) || !request.principal) return error
+  const { kind, id } = error.holder
+  const seen = await visibleIds(request.server.services.db, request.principal, kind, [id])
+  if (seen.has(id)) return error
+  return new LeadwireError('conflict', 409, error.unnamed.message, {
+    ...(error.unnamed.errors ? { errors: error.unnamed.errors } : {}),
+  }) as unknown as FastifyError
+}
+
+/**
  * application/problem+json (RFC 9457) for every error and every unknown route. Wrapped
  * in fastify-plugin so the handler covers the whole app, not just one scope.
  */
 export default fp(
   async function problemDetails(app: FastifyInstance) {
     app.addSchema(Problem)
-    app.setErrorHandler((error: FastifyError, request, reply) => {
-      const problem = toProblem(error, request)
+    app.setErrorHandler(async (error: FastifyError, request, reply) => {
+      const problem = toProblem(await namedOnlyIfVisible(error, request), request)
       if (problem.status >= 500) request.log.error({ err: error }, 'request failed')
       else request.log.info({ code: problem.code, status: problem.status }, 'request refused')
       if (error instanceof RateLimitedError) reply.header('retry-after', String(error.retryAfterSeconds))

@@ -121,11 +121,20 @@ export const CapturedLead = Type.Object(
         'created: a new master lead. duplicate: a known person (linked to duplicateOf). quarantined: likely spam.',
     }),
     duplicateOf: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
-    score: Type.Integer({
-      minimum: 0,
-      maximum: 100,
-      description: "The master lead's score after this capture.",
-    }),
+    score: Type.Union(
+      [
+        Type.Integer({
+          minimum: 0,
+          maximum: 100,
+        }),
+        Type.Null(),
+      ],
+      {
+        description:
+          "The master lead's score after this capture; null (with duplicateOf and ownerId) when the master is a lead " +
+          'the caller may not see.',
+      },
+    ),
     ownerId: Type.Union([Type.String(), Type.Null()]),
     queue: Type.Union([Type.String(), Type.Null()]),
     createdAt: IsoTime,

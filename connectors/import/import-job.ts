@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
 import { uuidv7 } from 'uuidv7'
@@ -107,11 +108,23 @@ export interface JobProgress {
   counts: JobCounts
 }
 
+/**
+ * Who is asking. A job belongs to whoever uploaded it: others get 404, as if it did not
+ * exist, because its row error report holds the rows as uploaded (names, emails, phones).
+ */
+export interface ImportCaller {
+  /** Written as the job's createdBy on upload, and as the author of the leads a run writes. */
+  actor: Actor
+  /** Sees and runs every job (a lead row scope of 'all'), not only their own. */
+  seesAll: boolean
+}
+
 export interface ImportJobsDeps {
   db: Db
   config: Config
   log: Logger
   clock: () => Date
+  /** The caller when none is named (the CLI, a benchmark): the process itself, seeing every job. */
   actor: Actor
   connectorId: string
   batch: BatchCapture
@@ -119,7 +132,8 @@ export interface ImportJobsDeps {
   batchSize?: number
 }
 
-export interface ImportJobs {
+/** The jobs as one caller sees and runs them. */
+export interface CallerImportJobs {
   upload(body: Readable, meta: { fileName: string; format: ImportFormat | null }): Promise<UploadResult>
   preview(id: string, options: RunOptions): Promise<PreviewResult>
   /** Starts (or resumes) a run in the background; returns once the job is marked running. */
@@ -135,6 +149,11 @@ export interface ImportJobs {
     id: string,
     page: { cursor?: string | undefined; limit: number },
   ): Promise<{ items: RowErrorView[]; nextCursor: string | null }>
+}
+
+/** Acts as the process itself (deps.actor, every job); as(caller) for a request's caller. */
+export interface ImportJobs extends CallerImportJobs {
+  as(caller: ImportCaller): CallerImportJobs
   /** Resolves when the background run of a job (if any) has ended. */
   settled(id: string): Promise<void>
   /** Stops background runs after their current batch; they stay resumable. */
@@ -252,6 +271,15 @@ export function createImportJobs(deps: ImportJobsDeps): ImportJobs {
 
   const load = async (id: string): Promise<JobRow> => {
     const job = await deps.db.importJob.findUnique({ where: { id } })
+    if (!job) throw new NotFoundError('import', id)
+    return job
+  }
+
+  const whose = (caller: ImportCaller) => (caller.seesAll ? {} : { createdBy: caller.actor.id })
+
+  /** The job if the caller may see it; someone else's job is absent to them. */
+  const loadFor = async (id: string, caller: ImportCaller): Promise<JobRow> => {
+    const job = await deps.db.importJob.findFirst({ where: { id, ...whose(caller) } })
     if (!job) throw new NotFoundError('import', id)
     return job
   }
@@ -412,6 +440,7 @@ export function createImportJobs(deps: ImportJobsDeps): ImportJobs {
 
   async function execute(
     id: string,
+    actor: Actor,
     options: RunOptions,
     onProgress?: (p: JobProgress) => void,
     /** Called once the job's row says running (start answers then). */
@@ -458,7 +487,7 @@ export function createImportJobs(deps: ImportJobsDeps): ImportJobs {
       const counts = countsOf(job)
       const options2 = {
         connectorId: deps.connectorId,
-        actor: deps.actor,
+        actor,
         keyPrefix: `${job.fileHash}:`,
         onDuplicate: settings.onDuplicate,
         requestId: options.requestId,
@@ -508,6 +537,9 @@ export function createImportJobs(deps: ImportJobsDeps): ImportJobs {
         data: { status: 'completed', finishedAt: deps.clock(), totalRows: processed },
       })
       deps.log.info({ importJob: id, ...countsOf(done) }, 'import run completed')
+      // The upload holds every row as sent, personal data included, and nothing reads it once
+      // a real run is complete (the error report is in import_row_error): it is not kept.
+      if (!done.dryRun) await rm(done.filePath, { force: true })
       return view(done)
     } catch (err) {
       deps.log.error({ importJob: id, err }, 'import run failed')
@@ -521,8 +553,8 @@ export function createImportJobs(deps: ImportJobsDeps): ImportJobs {
   }
 
   /** Checks a run may start now and registers it, so two requests cannot start it twice. */
-  async function claimRun(id: string): Promise<Live> {
-    const job = await load(id)
+  async function claimRun(id: string, caller: ImportCaller): Promise<Live> {
+    const job = await loadFor(id, caller)
     if (live.has(id)) throw new ConflictError(`Import ${id} is already running.`)
     if (job.status === 'completed' && !job.dryRun) {
       throw new ConflictError(
@@ -543,7 +575,7 @@ export function createImportJobs(deps: ImportJobsDeps): ImportJobs {
     return entry
   }
 
-  return {
+  const forCaller = (caller: ImportCaller): CallerImportJobs => ({
     async upload(body, meta) {
       const id = uuidv7()
       const stored = await storeUpload(body, { dir, id, declared: meta.format })
@@ -585,7 +617,7 @@ export function createImportJobs(deps: ImportJobsDeps): ImportJobs {
           filePath: stored.path,
           sizeBytes: BigInt(stored.sizeBytes),
           mapping: asJson(suggestedMapping),
-          createdBy: deps.actor.id,
+          createdBy: caller.actor.id,
         },
       })
       return {
@@ -598,7 +630,7 @@ export function createImportJobs(deps: ImportJobsDeps): ImportJobs {
     },
 
     async preview(id, options) {
-      let job = await load(id)
+      let job = await loadFor(id, caller)
       if (live.has(id) || job.status === 'running') throw new ConflictError(`Import ${id} is running.`)
       const sheet = await open(job)
       const headers = sheet.headers
@@ -612,7 +644,7 @@ export function createImportJobs(deps: ImportJobsDeps): ImportJobs {
       let total = 0
       const batchOptions = {
         connectorId: deps.connectorId,
-        actor: deps.actor,
+        actor: caller.actor,
         keyPrefix: `${job.fileHash}:`,
         onDuplicate: settings.onDuplicate,
       }
@@ -662,7 +694,7 @@ export function createImportJobs(deps: ImportJobsDeps): ImportJobs {
     },
 
     async start(id, options) {
-      const entry = await claimRun(id)
+      const entry = await claimRun(id, caller)
       // The checks that can refuse the run (mapping, file) happen before answering.
       let job: JobRow
       try {
@@ -677,7 +709,7 @@ export function createImportJobs(deps: ImportJobsDeps): ImportJobs {
       }
       let running!: (job: JobRow) => void
       const started = new Promise<JobRow>((resolve) => (running = resolve))
-      entry.promise = execute(id, options, undefined, running).finally(() => live.delete(id))
+      entry.promise = execute(id, caller.actor, options, undefined, running).finally(() => live.delete(id))
       entry.promise.catch(() => undefined)
       // Answer once the row says running (or the run already ended), so a GET right after shows it.
       const ended = entry.promise.then(
@@ -688,18 +720,18 @@ export function createImportJobs(deps: ImportJobsDeps): ImportJobs {
     },
 
     async run(id, options, onProgress) {
-      const entry = await claimRun(id)
-      entry.promise = execute(id, options, onProgress).finally(() => live.delete(id))
+      const entry = await claimRun(id, caller)
+      entry.promise = execute(id, caller.actor, options, onProgress).finally(() => live.delete(id))
       return entry.promise
     },
 
     async get(id) {
-      return view(await load(id))
+      return view(await loadFor(id, caller))
     },
 
     async list(page) {
       const rows = await deps.db.importJob.findMany({
-        where: page.cursor ? { id: { lt: page.cursor } } : {},
+        where: { ...whose(caller), ...(page.cursor ? { id: { lt: page.cursor } } : {}) },
         orderBy: { id: 'desc' },
         take: page.limit + 1,
       })
@@ -708,7 +740,7 @@ export function createImportJobs(deps: ImportJobsDeps): ImportJobs {
     },
 
     async errors(id, page) {
-      await load(id)
+      await loadFor(id, caller)
       const after = page.cursor === undefined ? 0 : Number.parseInt(page.cursor, 10)
       if (!Number.isInteger(after) || after < 0) {
         throw new DomainRuleError('The cursor is not valid.', [
@@ -727,6 +759,11 @@ export function createImportJobs(deps: ImportJobsDeps): ImportJobs {
       }))
       return { items, nextCursor: rows.length > page.limit ? String(items.at(-1)!.rowNumber) : null }
     },
+  })
+
+  return {
+    ...forCaller({ actor: deps.actor, seesAll: true }),
+    as: forCaller,
 
     async settled(id) {
       await live.get(id)?.promise.catch(() => undefined)

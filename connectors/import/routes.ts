@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import {
   ImportErrorPage,
   ImportJob,
@@ -13,9 +13,12 @@ import {
   ErrorPageQuery,
   JobPageQuery,
 } from '../../api/schemas/import.schema.js'
+import { principalOf } from '../../api/plugins/auth.plugin.js'
 import { problemResponses } from '../../api/schemas/problem.schema.js'
+import { RESTRICTABLE_FIELDS } from '../../domain/security/roles.rules.js'
+import type { Principal } from '../../security/principal.js'
 import type { ConnectorContext } from '../sdk/connector.js'
-import type { ImportJobs } from './import-job.js'
+import type { CallerImportJobs, ImportJobs } from './import-job.js'
 import { createImportService } from './services.js'
 import { declaredFormat, UnsupportedMediaTypeError, UPLOAD_TYPES } from './upload.js'
 
@@ -23,6 +26,25 @@ const tags = ['imports']
 
 const isStream = (body: unknown): body is Readable =>
   typeof body === 'object' && body !== null && typeof (body as Readable).pipe === 'function'
+
+/**
+ * Whether the caller sees everyone's imports, not only their own. An error report holds rows
+ * as uploaded, rows that never became leads and columns no field rule covers, so seeing every
+ * lead is not enough: the caller must also be able to import (lead:create) and see every lead
+ * field. A read-only user, or a marketer whose role hides phone numbers, sees only their own.
+ */
+function seesEveryImport(principal: Principal): boolean {
+  return (
+    principal.rowScope('lead') === 'all' &&
+    principal.can('lead', 'create') &&
+    RESTRICTABLE_FIELDS.lead.every((field) => principal.fieldAccess('lead', field) !== 'hidden')
+  )
+}
+
+/** The jobs as the request's caller sees them; uploads and the leads a run writes carry their name. */
+function jobsOf(jobs: ImportJobs, request: FastifyRequest): CallerImportJobs {
+  return jobs.as({ actor: { id: request.actor.id }, seesAll: seesEveryImport(principalOf(request)) })
+}
 
 /** /v1/imports: upload, preview, run and follow bulk imports. */
 export async function importRoutes(scope: FastifyInstance, ctx: ConnectorContext): Promise<void> {
@@ -60,7 +82,7 @@ export async function importRoutes(scope: FastifyInstance, ctx: ConnectorContext
         )
       }
       const fileName = request.query.fileName ?? `upload.${format ?? 'csv'}`
-      const uploaded = await jobs.upload(request.body, { fileName, format })
+      const uploaded = await jobsOf(jobs, request).upload(request.body, { fileName, format })
       return reply.code(201).send(uploaded)
     },
   )
@@ -78,7 +100,8 @@ export async function importRoutes(scope: FastifyInstance, ctx: ConnectorContext
         response: { 200: ImportPreview, ...problemResponses },
       },
     },
-    async (request) => jobs.preview(request.params.id, { ...request.body, requestId: request.id }),
+    async (request) =>
+      jobsOf(jobs, request).preview(request.params.id, { ...request.body, requestId: request.id }),
   )
 
   app.post(
@@ -95,7 +118,11 @@ export async function importRoutes(scope: FastifyInstance, ctx: ConnectorContext
       },
     },
     async (request, reply) =>
-      reply.code(202).send(await jobs.start(request.params.id, { ...request.body, requestId: request.id })),
+      reply
+        .code(202)
+        .send(
+          await jobsOf(jobs, request).start(request.params.id, { ...request.body, requestId: request.id }),
+        ),
   )
 
   app.get(
@@ -108,7 +135,7 @@ export async function importRoutes(scope: FastifyInstance, ctx: ConnectorContext
         response: { 200: ImportJob, ...problemResponses },
       },
     },
-    async (request) => jobs.get(request.params.id),
+    async (request) => jobsOf(jobs, request).get(request.params.id),
   )
 
   app.get(
@@ -123,7 +150,10 @@ export async function importRoutes(scope: FastifyInstance, ctx: ConnectorContext
       },
     },
     async (request) =>
-      jobs.errors(request.params.id, { cursor: request.query.cursor, limit: request.query.limit ?? 100 }),
+      jobsOf(jobs, request).errors(request.params.id, {
+        cursor: request.query.cursor,
+        limit: request.query.limit ?? 100,
+      }),
   )
 
   app.get(
@@ -136,6 +166,7 @@ export async function importRoutes(scope: FastifyInstance, ctx: ConnectorContext
         response: { 200: ImportJobList, ...problemResponses },
       },
     },
-    async (request) => jobs.list({ cursor: request.query.cursor, limit: request.query.limit ?? 100 }),
+    async (request) =>
+      jobsOf(jobs, request).list({ cursor: request.query.cursor, limit: request.query.limit ?? 100 }),
   )
 }

@@ -1,6 +1,7 @@
 import { createBatchCapture } from '../../ingestion/batch/capture-batch.js'
 import { createRuleCache } from '../../ingestion/rules/active-rules.js'
 import { ingestionPolicy } from '../../ingestion/services.js'
+import type { Actor } from '../../domain/lead/lead-capture.js'
 import type { Config } from '../../platform/config.js'
 import type { Db } from '../../platform/database/prisma.js'
 import type { Logger } from '../../platform/logger.js'
@@ -17,6 +18,8 @@ export function createImportService(deps: {
   log: Logger
   clock?: () => Date
   batchSize?: number
+  /** Who acts when no caller is named (jobs.as names one per request); the connector by default. */
+  actor?: Actor
 }): ImportJobs {
   const clock = deps.clock ?? (() => new Date())
   return createImportJobs({
@@ -24,7 +27,7 @@ export function createImportService(deps: {
     config: deps.config,
     log: deps.log,
     clock,
-    actor: { id: `connector:${importManifest.id}` },
+    actor: deps.actor ?? { id: `connector:${importManifest.id}` },
     connectorId: importManifest.id,
     batch: createBatchCapture({
       db: deps.db,

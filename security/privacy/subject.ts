@@ -3,6 +3,7 @@ import { matchKeys } from '../../domain/dedupe/match-keys.rules.js'
 import { normaliseCapture } from '../../domain/lead/normalise.rules.js'
 import type { Db, Tx } from '../../platform/database/prisma.js'
 import type { Identity } from './needles.js'
+import { followLinks, matchContactPoints, type Found, type Ids, type PersonRow } from './subject-search.js'
 
 /*
  * Who a privacy request is about: every lead and contact that is the person. The person is
@@ -10,12 +11,14 @@ import type { Identity } from './needles.js'
  * exactly as ingestion normalises a capture (lower case, E.164, Gmail's mailbox), so the
  * request finds what a capture of the same person would have matched.
  *
- * From there the search follows the links ingestion itself treats as "the same person":
- * a duplicate and its master, a lead that owns one of the person's match keys, a lead or
- * contact with one of the email addresses or phone numbers found so far, the contact a lead
- * was converted into. Name look-alikes that ingestion only suggested (possible duplicates,
- * never linked) are not followed: a wrong guess would hand one person's data to another, or
- * erase someone else.
+ * From there the search follows only the links the system recorded as "the same person": a
+ * duplicate and its master, the contact a lead was converted into, the lead a contact came
+ * from. Addresses found on those records are the person's too and are searched in turn,
+ * by mailbox (leads through their match keys, contacts by the same key rules). A phone
+ * number is matched only when the request names it: the one on a record may be an office
+ * switchboard that colleagues share, and following it hands one person's data to another
+ * or erases someone else. For the same reason name look-alikes that ingestion only
+ * suggested (possible duplicates, never linked) are not followed.
  */
 
 export interface SubjectQuery {
@@ -33,9 +36,6 @@ export interface Subject {
   /** The person's identifiers as found on those records, before any erasure. */
   identity: Identity
 }
-
-/** Rounds of following links: each round adds what the records found so far point to. */
-const MAX_ROUNDS = 4
 
 /** The identifiers asked for, as ingestion would store them. */
 export function normaliseQuery(q: SubjectQuery, defaultCountry: string) {
@@ -60,15 +60,19 @@ export function subjectHashOf(n: ReturnType<typeof normaliseQuery>): string {
   return createHash('sha256').update(parts.join('\n')).digest('hex')
 }
 
-interface LeadHit {
-  id: string
-  email: string | null
-  phone: string | null
-  first_name: string | null
-  last_name: string | null
+const mailboxesOf = (keys: readonly string[]) =>
+  keys.filter((k) => k.startsWith('email:')).map((k) => k.slice('email:'.length))
+
+/** The mailbox keys of addresses found on records, lower-cased addresses and keys both. */
+function addressesOf(rows: readonly PersonRow[]): { emails: string[]; mailboxes: string[] } {
+  const emails = rows.flatMap((r) => (r.email ? [r.email.trim().toLowerCase()] : []))
+  return { emails, mailboxes: mailboxesOf(emails.flatMap((email) => matchKeys({ email, phone: null }))) }
 }
-interface ContactHit extends LeadHit {
-  lead_id: string | null
+
+const merge = (...found: Found[]): Found => {
+  const leads = new Map(found.flatMap((f) => f.leads).map((r) => [r.id, r]))
+  const contacts = new Map(found.flatMap((f) => f.contacts).map((r) => [r.id, r]))
+  return { leads: [...leads.values()], contacts: [...contacts.values()] }
 }
 
 /**
@@ -82,71 +86,63 @@ export async function findSubject(
   options: { defaultCountry: string; lock?: boolean },
 ): Promise<Subject> {
   const n = normaliseQuery(q, options.defaultCountry)
-  const emails = new Set<string>(n.email ? [n.email] : [])
-  const phones = new Set<string>(n.phone ? [n.phone] : [])
-  const keys = new Set<string>(n.keys)
-  const leadIds = new Set<string>(n.leadId ? [n.leadId] : [])
-  const contactIds = new Set<string>(n.contactId ? [n.contactId] : [])
-  const names = new Set<string>()
-  const leads = new Map<string, LeadHit>()
-  const contacts = new Map<string, ContactHit>()
-
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    const size = leadIds.size + contactIds.size
-    const ids = [...leadIds]
-    const foundLeads = await db.$queryRaw<LeadHit[]>`
-      WITH seed AS (
-        SELECT id, duplicate_of_id FROM lead
-         WHERE id = ANY(${ids}::uuid[]) OR email = ANY(${[...emails]}::text[])
-            OR phone = ANY(${[...phones]}::text[])
-            OR id IN (SELECT lead_id FROM lead_match_key WHERE key = ANY(${[...keys]}::text[]))
-      ), masters AS (
-        SELECT id FROM seed UNION SELECT duplicate_of_id FROM seed WHERE duplicate_of_id IS NOT NULL
-      )
-      SELECT id::text, email, phone, first_name, last_name FROM lead
-       WHERE id IN (SELECT id FROM masters) OR duplicate_of_id IN (SELECT id FROM masters)`
-    for (const l of foundLeads) leads.set(l.id, l)
-    for (const l of foundLeads) leadIds.add(l.id)
-    const foundContacts = await db.$queryRaw<ContactHit[]>`
-      SELECT id::text, lead_id::text, email, phone, first_name, last_name FROM contact
-       WHERE id = ANY(${[...contactIds]}::uuid[]) OR lead_id = ANY(${[...leadIds]}::uuid[])
-          OR lower(email) = ANY(${[...emails]}::text[]) OR phone = ANY(${[...phones]}::text[])`
-    for (const c of foundContacts) {
-      contacts.set(c.id, c)
-      contactIds.add(c.id)
-      if (c.lead_id) leadIds.add(c.lead_id)
-    }
-    for (const r of [...leads.values(), ...contacts.values()]) {
-      if (r.email) {
-        emails.add(r.email.toLowerCase())
-        for (const k of matchKeys({ email: r.email, phone: null })) keys.add(k)
-      }
-      if (r.phone) {
-        phones.add(r.phone)
-        for (const k of matchKeys({ email: null, phone: r.phone })) keys.add(k)
-      }
-      if (r.first_name) names.add(r.first_name)
-      if (r.last_name) names.add(r.last_name)
-    }
-    if (leadIds.size + contactIds.size === size && round > 0) break
+  const named: Ids = {
+    leadIds: n.leadId ? [n.leadId] : [],
+    contactIds: n.contactId ? [n.contactId] : [],
   }
+  // The person named by id or mailbox, and what is linked to them. Their records' other
+  // addresses are theirs too (a master lead's work address, a converted contact's), so each
+  // new one is searched in turn until none is left.
+  const mailboxes = new Set(mailboxesOf(n.keys))
+  let person: Found
+  for (;;) {
+    const found = await matchContactPoints(db, { mailboxes: [...mailboxes], phones: [] })
+    person = await followLinks(db, {
+      leadIds: [...named.leadIds, ...found.leadIds],
+      contactIds: [...named.contactIds, ...found.contactIds],
+    })
+    const more = addressesOf([...person.leads, ...person.contacts]).mailboxes.filter((m) => !mailboxes.has(m))
+    if (more.length === 0) break
+    for (const m of more) mailboxes.add(m)
+  }
+  // A phone number is matched only when the request names it: one found on a record may be an
+  // office switchboard that colleagues share. For the same reason, what the records found by
+  // phone hold widens nothing.
+  const phonesAsked = [
+    ...new Set([
+      n.phone,
+      ...n.keys.filter((k) => k.startsWith('phone:')).map((k) => k.slice('phone:'.length)),
+    ]),
+  ].filter((p): p is string => !!p)
+  const byPhone =
+    phonesAsked.length > 0
+      ? await followLinks(db, await matchContactPoints(db, { mailboxes: [], phones: phonesAsked }))
+      : { leads: [], contacts: [] }
+  const all = merge(person, byPhone)
+  const rows = [...all.leads, ...all.contacts]
+  const leadIds = all.leads.map((l) => l.id).sort()
+  const contactIds = all.contacts.map((c) => c.id).sort()
 
-  // An id asked for that names nothing is not part of the person.
-  const existingLeads = [...leadIds].filter((id) => leads.has(id))
-  const existingContacts = [...contactIds].filter((id) => contacts.has(id))
   if (options.lock) {
-    await db.$queryRaw`SELECT 1 FROM lead WHERE id = ANY(${existingLeads}::uuid[]) ORDER BY id FOR UPDATE`
-    await db.$queryRaw`SELECT 1 FROM contact WHERE id = ANY(${existingContacts}::uuid[]) ORDER BY id FOR UPDATE`
+    await db.$queryRaw`SELECT 1 FROM lead WHERE id = ANY(${leadIds}::uuid[]) ORDER BY id FOR UPDATE`
+    await db.$queryRaw`SELECT 1 FROM contact WHERE id = ANY(${contactIds}::uuid[]) ORDER BY id FOR UPDATE`
   }
-  const mailboxes = [...keys].filter((k) => k.startsWith('email:')).map((k) => k.slice('email:'.length))
+  const addresses = addressesOf(rows)
   return {
     subjectHash: subjectHashOf(n),
-    leadIds: existingLeads.sort(),
-    contactIds: existingContacts.sort(),
+    leadIds,
+    contactIds,
     identity: {
-      emails: [...new Set([...emails, ...mailboxes])],
-      phones: [...phones],
-      names: [...names],
+      emails: [
+        ...new Set([
+          ...(n.email ? [n.email] : []),
+          ...addresses.emails,
+          ...mailboxes,
+          ...addresses.mailboxes,
+        ]),
+      ],
+      phones: [...new Set([...phonesAsked, ...rows.flatMap((r) => (r.phone ? [r.phone] : []))])],
+      names: [...new Set(rows.flatMap((r) => [r.first_name, r.last_name]).filter((x): x is string => !!x))],
     },
   }
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { parse } from 'csv-parse/sync'
 import { uuidv7 } from 'uuidv7'
 import { beforeEach, describe, expect, it } from 'vitest'
@@ -205,6 +206,19 @@ describe('GET /v1/exports/leads', () => {
       where: { entity: 'export', actorId: `user:${w.marketing.id}` },
     })
     expect((marketing.changes as Record<string, { to: unknown }>).hiddenFields!.to).toEqual(['phone'])
+  })
+
+  it('keeps a free-text search out of the audit trail as typed: only its sha256', async () => {
+    const email = 'Asha.Rao@Acme.in'
+    const res = await get(`/v1/exports/leads?format=json&status=NEW&q=${encodeURIComponent(` ${email}`)}`)
+    expect(res.statusCode, res.body).toBe(200)
+    const event = await db().auditEvent.findFirstOrThrow({ where: { entity: 'export' } })
+    expect(JSON.stringify(event.changes).toLowerCase()).not.toContain('asha')
+    const digest = createHash('sha256').update(email.toLowerCase()).digest('hex')
+    expect((event.changes as Record<string, { to: unknown }>).filters!.to).toEqual({
+      status: 'NEW',
+      q: `sha256:${digest}`,
+    })
   })
 
   it('refuses roles without the export permission', async () => {

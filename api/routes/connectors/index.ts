@@ -94,8 +94,13 @@ export const connectorRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // list stops start-up rather than going live without an access rule.
       scope.addHook('onRoute', (route) => {
         const methods = [route.method].flat()
-        const declared = endpoints.find((e) => e.path === route.url && methods.includes(e.method))
-        if (methods.includes('HEAD') && !declared) return
+        // Fastify's HEAD twin of a GET answers what the GET would (its status and length):
+        // it takes the GET's access.
+        const declared = endpoints.find(
+          (e) =>
+            e.path === route.url &&
+            (methods.includes(e.method) || (methods.includes('HEAD') && e.method === 'GET')),
+        )
         if (!declared)
           throw new Error(
             `${connector.manifest.id}: ${methods.join(',')} ${route.url} is not in its manifest`,

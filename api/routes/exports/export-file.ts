@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { Readable, pipeline } from 'node:stream'
 import { stringify } from 'csv-stringify'
 import type { FastifyReply, FastifyRequest } from 'fastify'
@@ -27,11 +28,55 @@ export type PageOfRows = (cursor: string | undefined, limit: number) => Promise<
 export interface ExportRequest {
   object: 'lead' | 'account'
   format: 'csv' | 'json'
-  /** The list filters asked for (recorded in the audit entry). */
+  /** The list filters asked for (recorded in the audit entry, see auditedFilters). */
   filters: Record<string, unknown>
   /** The columns, in order; JSON rows carry the same fields. */
   columns: readonly string[]
   page: PageOfRows
+}
+
+/**
+ * Filters whose values say nothing about a person: enums, ids of users and queues, scores,
+ * dates, flags. Any other filter (the `q` search above all) is free text a user may fill with
+ * someone's email, phone or name.
+ */
+const NON_PERSONAL_FILTERS: ReadonlySet<string> = new Set([
+  'status',
+  'channel',
+  'ownerId',
+  'queue',
+  'country',
+  'isDuplicate',
+  'validationStatus',
+  'minScore',
+  'maxScore',
+  'createdFrom',
+  'createdTo',
+  'type',
+  'lifecycleStage',
+  'industry',
+  'isActive',
+  'healthBelow',
+  'healthAtLeast',
+])
+
+/**
+ * The filters as the audit trail keeps them. The trail is append-only and outlives an
+ * erasure, so a search for a person's email must not be written there as typed: free-text
+ * values are kept as `sha256:<hex>` of the trimmed, lower-cased text (searches ignore case),
+ * which still answers "was this person looked up?" for someone who already knows the value.
+ */
+export function auditedFilters(filters: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(filters)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [
+        k,
+        NON_PERSONAL_FILTERS.has(k)
+          ? v
+          : `sha256:${createHash('sha256').update(String(v).trim().toLowerCase()).digest('hex')}`,
+      ]),
+  )
 }
 
 async function* rowsOf(page: PageOfRows, max: number): AsyncGenerator<Record<string, unknown>> {
@@ -111,7 +156,7 @@ export async function sendExport(
     changes: fieldChanges(null, {
       object: spec.object,
       format: spec.format,
-      filters: spec.filters,
+      filters: auditedFilters(spec.filters),
       rows,
       fields: spec.columns,
       hiddenFields: hidden,

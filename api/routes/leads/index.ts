@@ -82,6 +82,15 @@ const leads: FastifyPluginAsyncTypebox = async (app) => {
         idempotencyKey: request.headers['idempotency-key'],
         rawPayload: request.body,
       })
+      // A known person whose master lead the caller may not see: the capture is linked all the
+      // same, but the answer does not say to which lead, whose it is, or its score.
+      const master = result.duplicateOf
+      const hidden =
+        master !== null &&
+        !(await visibleIds(app.services.db, principalOf(request), 'lead', [master])).has(master)
+      const shown = hidden
+        ? { ...result, duplicateOf: null, ownerId: null, queue: null, score: null }
+        : result
       const journey: JourneyStatus =
         result.outcome === 'created'
           ? { workflowId: leadJourneyId(result.id), status: 'PENDING' }
@@ -90,7 +99,7 @@ const leads: FastifyPluginAsyncTypebox = async (app) => {
         .code(202)
         .header('location', `/v1/leads/${result.id}`)
         .header('idempotent-replayed', String(result.replayed))
-        .send({ ...result, journey })
+        .send({ ...shown, journey })
     },
   )
 

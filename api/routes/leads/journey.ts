@@ -1,10 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
-import { conversionEligibility, findConversion, previewConversion } from '../../../crm/conversion.js'
+import {
+  checkConversionAccount,
+  conversionEligibility,
+  findConversion,
+  previewConversion,
+  type AccountReach,
+} from '../../../crm/conversion.js'
 import { readQualification } from '../../../crm/qualification.js'
 import { validateQualificationInput } from '../../../domain/qualification/qualification-input.rules.js'
 import { LeadwireError } from '../../../platform/errors.js'
-import { assertVisible, type Access } from '../../../security/visibility.js'
+import type { Principal } from '../../../security/principal.js'
+import { accountWhere, assertVisible, type Access } from '../../../security/visibility.js'
 import {
   convertLead,
   disqualifyLead,
@@ -31,6 +38,18 @@ import { LeadParams } from '../../schemas/lead.schema.js'
 import { problemResponses } from '../../schemas/problem.schema.js'
 import { principalOf } from '../../plugins/auth.plugin.js'
 import { runJourneyUpdate } from './journey-commands.js'
+
+/**
+ * The accounts a conversion may report or join for the caller: the lookup matches among
+ * every account (domain and GSTIN are unique), so what it answers is limited here.
+ */
+async function accountReach(p: Principal): Promise<AccountReach> {
+  return {
+    read: p.can('account', 'read') ? await accountWhere(p, 'read') : null,
+    edit: p.can('account', 'update') ? await accountWhere(p, 'edit') : null,
+    gstin: p.fieldAccess('account', 'gstin'),
+  }
+}
 
 /**
  * A lead's journey from the API: its state, the commands people give it (qualify, convert,
@@ -154,7 +173,9 @@ const journey: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['journey'],
         summary: 'Preview a conversion: the account matched or created, the contact and the opportunity',
-        description: 'Writes nothing. The account is matched by domain first, then by GSTIN.',
+        description:
+          'Writes nothing. The account is matched by domain first, then by GSTIN. A match the caller does not see ' +
+          'is reported without its id, name, domain or GSTIN, and the eligibility says the caller cannot convert into it.',
         params: LeadParams,
         body: ConversionBody,
         response: { 200: ConversionPreview, ...problemResponses },
@@ -162,7 +183,12 @@ const journey: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       await requireLead(request, request.params.id, 'read')
-      return previewConversion(app.services.db, request.params.id, request.body)
+      return previewConversion(
+        app.services.db,
+        request.params.id,
+        request.body,
+        await accountReach(principalOf(request)),
+      )
     },
   )
 
@@ -175,7 +201,9 @@ const journey: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Convert the lead: Account, Contact, Opportunity and first Activity in one transaction',
         description:
           'Runs through the journey (an update), so only a lead in Qualification converts (409 otherwise). All or ' +
-          'nothing, and idempotent: converting again answers with the same records.',
+          'nothing, and idempotent: converting again answers with the same records. Joining an existing account ' +
+          'needs the right to change it (403 otherwise, also for one the caller does not see), and may not write a ' +
+          'GSTIN onto it when that field is read-only for the caller.',
         params: LeadParams,
         body: ConversionBody,
         response: { 201: ConversionResult, ...problemResponses },
@@ -186,8 +214,15 @@ const journey: FastifyPluginAsyncTypebox = async (app) => {
       // Converted already (the journey may have closed since): the same records again.
       const done = await findConversion(app.services.db, request.params.id)
       if (done) return reply.code(201).send(done)
+      // Checked here, before anything is written: the journey and its activity know no principals.
+      const expectedAccountId = await checkConversionAccount(
+        app.services.db,
+        request.params.id,
+        request.body,
+        await accountReach(principalOf(request)),
+      )
       const result = await runJourneyUpdate(app.services.temporal, request.params.id, convertLead, {
-        request: request.body,
+        request: { ...request.body, expectedAccountId },
         actorId: request.actor.id,
         requestId: request.id,
       })

@@ -241,7 +241,8 @@ describe('CSV import', () => {
       company: 'Nimbus Software',
       city: 'Pune',
       isDuplicate: false,
-      createdBy: 'connector:import',
+      // The person who ran the import writes its leads; the connector is their channel.
+      createdBy: 'user:test-admin',
       consentStatus: 'granted',
       consentTextVersion: 'expo-2026-v1',
     })
@@ -269,7 +270,7 @@ describe('CSV import', () => {
         textVersion: 'expo-2026-v1',
         text: DEFAULTS.consent.text,
         source: 'import:expo.csv',
-        recordedBy: 'connector:import',
+        recordedBy: 'user:test-admin',
       })
     }
     const raw = await database.db.rawCapture.findFirstOrThrow({ where: { leadId: asha.id } })
