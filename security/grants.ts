@@ -1,6 +1,7 @@
 import {
   OBJECTS,
   RESTRICTABLE_FIELDS,
+  ROW_SCOPED_OBJECTS,
   scopeAllows,
   type Action,
   type RestrictableObject,
@@ -20,20 +21,7 @@ import type { Principal } from './principal.js'
 
 const REACH: Record<RowScope, number> = { own: 0, team: 1, all: 2 }
 
-/** The objects whose rows security/visibility.ts filters by owner (elsewhere a row scope means nothing). */
-const ROW_SCOPED: readonly SecuredObject[] = [
-  'lead',
-  'account',
-  'contact',
-  'opportunity',
-  'activity',
-  'task',
-  'order',
-  'invoice',
-  'ticket',
-  'contract',
-  'report',
-]
+const ROW_SCOPED = ROW_SCOPED_OBJECTS
 
 /** The "object:action" pairs a role allows, narrowed by key scopes (empty: all of them). */
 export function grantedPairs(role: RoleDefinition, scopes: readonly string[] = []): string[] {

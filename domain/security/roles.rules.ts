@@ -78,7 +78,9 @@ const everything = (actions: Action[]): Permissions =>
 
 const CRM_RECORDS = ['lead', 'account', 'contact', 'opportunity', 'activity', 'task'] as const
 const POST_SALES = ['order', 'invoice', 'ticket', 'contract'] as const
-const SCOPED = [...CRM_RECORDS, ...POST_SALES, 'report'] as const
+/** The objects whose rows are filtered by owner (security/visibility.ts); elsewhere a row scope means nothing. */
+export const ROW_SCOPED_OBJECTS: readonly SecuredObject[] = [...CRM_RECORDS, ...POST_SALES, 'report']
+const SCOPED = ROW_SCOPED_OBJECTS
 const scoped = (scope: RowScope): RowScopes => Object.fromEntries(SCOPED.map((o) => [o, scope])) as RowScopes
 
 export const BUILT_IN_ROLES: readonly RoleDefinition[] = [
