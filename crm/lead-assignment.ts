@@ -1,4 +1,5 @@
 import { adjustOpenLeads, lockLeads, OPEN_STATUSES } from '../ingestion/lead-rows.js'
+import { enqueue } from '../ingestion/outbox/outbox.repository.js'
 import { fieldChanges, recordAudit, type WriteContext } from '../platform/audit.js'
 import type { Db, Tx } from '../platform/database/prisma.js'
 import { DomainRuleError, NotFoundError } from '../platform/errors.js'
@@ -83,5 +84,13 @@ export async function reassignLead(db: Db, ctx: WriteContext, r: LeadReassignmen
         ...(tasks.count > 0 ? { openTasksMoved: { from: null, to: tasks.count } } : {}),
       },
     })
+    // The journey keeps its own view of the owner (its search attribute, who escalations go to).
+    await enqueue(
+      tx,
+      'lead.owner_changed',
+      lead.id,
+      { leadId: lead.id, ownerId: r.ownerId },
+      ctx.requestId ?? undefined,
+    )
   })
 }

@@ -7,6 +7,7 @@ import {
 } from '../../workflows/account-lifecycle.messages.js'
 import {
   contactabilityChanged,
+  ownerChanged,
   engagementRecorded,
   LEAD_JOURNEY_WORKFLOW,
   leadJourneyId,
@@ -220,6 +221,10 @@ export async function dispatch(event: ClaimedEvent, ctx: DispatchContext): Promi
     case 'task.completed': {
       const { leadId, ...signal } = event.payload as OutboxTopics['task.completed']
       return signalJourney(ctx, event, leadId, taskCompleted, [signal])
+    }
+    case 'lead.owner_changed': {
+      const { leadId, ownerId } = event.payload as OutboxTopics['lead.owner_changed']
+      return signalJourney(ctx, event, leadId, ownerChanged, [{ ownerId }])
     }
     case 'lead.contactability_changed': {
       const { leadId, ...signal } = event.payload as OutboxTopics['lead.contactability_changed']

@@ -18,6 +18,8 @@ export interface OutboxTopics {
     reason: string
     at: string
   }
+  /** The lead was handed to another owner (or back to the queue): the journey's tasks follow. */
+  'lead.owner_changed': { leadId: string; ownerId: string | null }
   /** Someone completed a journey task. */
   'task.completed': {
     leadId: string

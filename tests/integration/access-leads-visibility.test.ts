@@ -327,6 +327,10 @@ describe('reassigning a lead (PATCH ownerId)', () => {
     expect(
       await db().auditEvent.findFirst({ where: { entity: 'lead', entityId: l.s1, action: 'reassign' } }),
     ).toMatchObject({ actorId: `user:${ids.m}`, changes: { ownerId: { from: ids.s1, to: ids.s2 } } })
+    // The journey hears of it through the outbox (ownerChanged), in the same transaction.
+    expect(
+      (await db().outboxEvent.findMany({ where: { topic: 'lead.owner_changed' } })).map((e) => e.payload),
+    ).toEqual([{ leadId: l.s1, ownerId: ids.s2 }])
 
     // A role that sees every lead hands them to anyone, and back to the queue.
     expect((await patch(as.admin, l.unassigned, { ownerId: ids.s3 })).statusCode).toBe(200)
