@@ -55,6 +55,10 @@ key=$(curl -sf "http://127.0.0.1:$api/v1/api-keys" -H 'content-type: application
 "$venv/bin/schemathesis" run "http://127.0.0.1:$api/openapi.json" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
   --header "Authorization: Bearer $key" \
+  `# Its stateful phase follows ids from lists: it would revoke or rotate its own key, or strip` \
+  `# the admin role, and every later case would be a 401/403. Those routes have their own tests.` \
+  --exclude-path-regex '^/v1/api-keys/\{id\}/(revoke|rotate)$' \
+  --exclude-name 'PUT /v1/roles/{name}' --exclude-name 'DELETE /v1/roles/{name}/settings' \
   --max-examples "${FUZZ_EXAMPLES:-100}" --request-timeout 10 --seed 42 --no-color 2>&1 |
   # Its pytest-style banner lines ("=== 2 warnings in 22s ===") are dropped: CI log parsers
   # take them for the test run's summary. The figures stay ("Test cases: N generated, N passed").
