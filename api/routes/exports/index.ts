@@ -4,10 +4,10 @@ import { principalOf } from '../../plugins/auth.plugin.js'
 import { listAccounts } from '../../queries/account.queries.js'
 import { listLeads } from '../../queries/lead.queries.js'
 import { withRowSecurity } from '../../../security/row-security.js'
-import { Account } from '../../schemas/account.schema.js'
 import {
   AccountExportFile,
   ExportAccountsQuery,
+  ExportedAccount,
   ExportLeadsQuery,
   LeadExportFile,
   MAX_EXPORT_ROWS,
@@ -19,7 +19,7 @@ import { sendExport } from './export-file.js'
 const tags = ['exports']
 
 /** An account's columns: every field of the list but the health factors (a nested list). */
-const ACCOUNT_COLUMNS = Object.keys(Account.properties).filter((c) => c !== 'healthFactors')
+const ACCOUNT_COLUMNS = Object.keys(ExportedAccount.properties)
 const LEAD_COLUMNS = Object.keys(LeadSummary.properties)
 
 const common =
