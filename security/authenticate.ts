@@ -26,34 +26,56 @@ export async function authenticate(
   if (secret.length > 200) return null
   const tokenHash = hashToken(secret)
   if (secret.startsWith(API_KEY_PREFIX)) {
-    const key = await db.apiKey.findUnique({ where: { keyHash: tokenHash } })
-    if (!key || key.revokedAt || (key.expiresAt && key.expiresAt <= now)) return null
-    const user = await activeUser(db, key.userId)
-    if (!user) return null
+    // One round trip for the key and its user: this runs on every integration request.
+    const [key] = await db.$queryRaw<KeyWithUser[]>`
+      SELECT k.id, k.scopes, k.expires_at AS "expiresAt", k.last_used_at AS "lastUsedAt",
+             k.revoked_at AS "revokedAt", u.id AS "userId", u.role, u.is_active AS "isActive"
+        FROM api_key k JOIN app_user u ON u.id = k.user_id
+       WHERE k.key_hash = ${tokenHash}`
+    if (!key || key.revokedAt || !key.isActive || (key.expiresAt && key.expiresAt <= now)) return null
     if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > TOUCH_EVERY_MS)
       await db.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: now } })
     return new Principal(
       db,
-      user.id,
-      await roles.get(user.role),
+      key.userId,
+      await roles.get(key.role),
       { kind: 'api_key', keyId: key.id },
       key.scopes,
     )
   }
   if (secret.startsWith(SESSION_PREFIX)) {
-    const session = await db.userSession.findUnique({ where: { tokenHash } })
-    if (!session || session.revokedAt || session.expiresAt <= now) return null
+    const [session] = await db.$queryRaw<SessionWithUser[]>`
+      SELECT s.id, s.expires_at AS "expiresAt", s.last_seen_at AS "lastSeenAt", s.revoked_at AS "revokedAt",
+             u.id AS "userId", u.role, u.is_active AS "isActive"
+        FROM user_session s JOIN app_user u ON u.id = s.user_id
+       WHERE s.token_hash = ${tokenHash}`
+    if (!session || session.revokedAt || !session.isActive || session.expiresAt <= now) return null
     if (now.getTime() - session.lastSeenAt.getTime() > policy.idleMs) return null
-    const user = await activeUser(db, session.userId)
-    if (!user) return null
     if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS)
       await db.userSession.update({ where: { id: session.id }, data: { lastSeenAt: now } })
-    return new Principal(db, user.id, await roles.get(user.role), { kind: 'session', sessionId: session.id })
+    return new Principal(db, session.userId, await roles.get(session.role), {
+      kind: 'session',
+      sessionId: session.id,
+    })
   }
   return null
 }
 
-async function activeUser(db: Db, id: string) {
-  const user = await db.user.findUnique({ where: { id }, select: { id: true, role: true, isActive: true } })
-  return user?.isActive ? user : null
+interface OfUser {
+  userId: string
+  role: string
+  isActive: boolean
+}
+interface KeyWithUser extends OfUser {
+  id: string
+  scopes: string[]
+  expiresAt: Date | null
+  lastUsedAt: Date | null
+  revokedAt: Date | null
+}
+interface SessionWithUser extends OfUser {
+  id: string
+  expiresAt: Date
+  lastSeenAt: Date
+  revokedAt: Date | null
 }
