@@ -15,7 +15,16 @@ const ours = (...dirs) =>
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'generated/', '.data/', '.tools/', 'dist/', 'coverage/', 'prisma/migrations/'],
+    ignores: [
+      'node_modules/',
+      'generated/',
+      '.data/',
+      '.tools/',
+      'dist/',
+      'console/dist/',
+      'coverage/',
+      'prisma/migrations/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -84,6 +93,24 @@ export default tseslint.config(
               message: 'Import only workflows/*.messages.ts here: workflow code runs in the worker sandbox.',
             },
             { group: ours('activities'), message: 'Activities run in the worker, not here.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The web console runs in the browser and talks to the server over HTTP only.
+    files: ['console/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../../../*', 'node:*', '@prisma/*', '@temporalio/*'],
+              message: 'The console is a browser app: it reaches the server through /v1 only.',
+            },
           ],
         },
       ],

@@ -24,6 +24,7 @@ import cookie from '@fastify/cookie'
 import auth from './plugins/auth.plugin.js'
 import fieldAccess from './plugins/field-access.plugin.js'
 import hardening from './plugins/hardening.plugin.js'
+import webConsole from './plugins/console.plugin.js'
 import authRoutes from './routes/auth/index.js'
 import users from './routes/users/index.js'
 import apiKeys from './routes/api-keys/index.js'
@@ -92,6 +93,7 @@ export async function buildApp({ services: deps, logger }: BuildAppOptions): Pro
   await app.register(hardening)
   await app.register(fieldAccess)
   await app.register(openapi)
+  await app.register(webConsole)
   await app.register(health)
   await app.register(leads, { prefix: '/v1/leads' })
   await app.register(leadJourney, { prefix: '/v1/leads' })

@@ -3,6 +3,7 @@
 // migrations, a worker with its outbox relay, and the API.
 import path from 'node:path'
 import { startApi, type RunningApi } from '../api/start-api.js'
+import { buildConsoleIfStale } from './console/build-console.js'
 import { ensureFirstAdmin } from '../security/first-admin.js'
 import { JOURNEY_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js'
 import { migrateDeploy } from './database/migrator.js'
@@ -55,11 +56,21 @@ await runMain('dev', async (config, log) => {
     const targets = { databaseUrl: database.url, temporalAddress }
     worker = await startWorker(config, targets, log.child({ process: 'worker' }))
     worker.done.catch((err: unknown) => log.error({ err }, 'worker stopped unexpectedly'))
-    api = await startApi(config, targets, log.child({ process: 'api' }))
+    // The console's bundle is rebuilt only when its sources changed (a hash otherwise).
+    const consoleBuild = await buildConsoleIfStale()
+    if (consoleBuild.built) log.info({ ms: Math.round(consoleBuild.ms) }, 'web console built')
+    // This hub serves plain http on loopback, where not every browser keeps a Secure cookie;
+    // SESSION_COOKIE_SECURE set explicitly still wins.
+    const apiConfig =
+      process.env['SESSION_COOKIE_SECURE'] === undefined
+        ? { ...config, SESSION_COOKIE_SECURE: false }
+        : config
+    api = await startApi(apiConfig, targets, log.child({ process: 'api' }))
 
     const lines = [
       '',
       `  Leadwire is running (ready in ${(since() / 1000).toFixed(1)} s)`,
+      `  Console      ${api.url}/console/`,
       `  API          ${api.url}`,
       `  API docs     ${api.url}/docs`,
       `  Readiness    ${api.url}/ready`,

@@ -76,6 +76,22 @@ function pagePolicy(url: string): FastifyHelmetOptions['contentSecurityPolicy'] 
         frameAncestors: ["'none'"],
       },
     }
+  // The web console: its own scripts and styles only (no inline code), data from this origin.
+  if (url === '/console' || url.startsWith('/console/'))
+    return {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    }
   if (url.startsWith('/f/'))
     return {
       useDefaults: false,

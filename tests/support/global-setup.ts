@@ -50,6 +50,9 @@ export default async function setup(project: TestProject) {
       durable: false,
     })
     await migrateDeploy(postgres.url)
+    // The browser tests drive the console as served: built from the current sources.
+    const { buildConsoleIfStale } = await import('../../platform/console/build-console.js')
+    await buildConsoleIfStale()
     // Every test database is a clone of this template: its admin and key come with it.
     const { createPrisma } = await import('../../platform/database/prisma.js')
     const { seedTestAdmin } = await import('./auth.js')
