@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const CONSOLE_SOURCE = path.join(ROOT, 'console')
-export const CONSOLE_DIST = path.join(CONSOLE_SOURCE, 'dist')
+/** Where the bundle goes and is served from; LEADWIRE_CONSOLE_DIST lets parallel test runs keep their own. */
+export const CONSOLE_DIST = process.env['LEADWIRE_CONSOLE_DIST'] ?? path.join(CONSOLE_SOURCE, 'dist')
 const STAMP = path.join(CONSOLE_DIST, '.source-hash')
 
 async function sourceFiles(dir: string): Promise<string[]> {
@@ -49,7 +50,11 @@ export async function buildConsoleIfStale(options: { force?: boolean } = {}): Pr
     return { built: false, ms: performance.now() - t0 }
   // Imported here, not at the top: the API process never loads Vite.
   const { build } = await import('vite')
-  await build({ configFile: path.join(CONSOLE_SOURCE, 'vite.config.ts'), logLevel: 'warn' })
+  await build({
+    configFile: path.join(CONSOLE_SOURCE, 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir: CONSOLE_DIST },
+  })
   await writeFile(STAMP, wanted + '\n')
   return { built: true, ms: performance.now() - t0 }
 }
