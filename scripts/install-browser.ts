@@ -4,11 +4,9 @@
 // install (the API and the hub run without it; only `npm test` needs it).
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { chromiumPath } from '../platform/console/chromium.js'
 
-const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']
-const have = () => Boolean(process.env['CHROMIUM_PATH']) || CANDIDATES.some((c) => existsSync(c))
-
-if (process.env['LEADWIRE_SKIP_TOOLS'] === '1' || have()) process.exit(0)
+if (process.env['LEADWIRE_SKIP_TOOLS'] === '1' || chromiumPath()) process.exit(0)
 
 const apt = (args: string[]) =>
   spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })

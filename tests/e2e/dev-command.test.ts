@@ -91,6 +91,9 @@ async function signIn(output: string): Promise<void> {
     body: JSON.stringify({ email: found![1], password: found![2] }),
   })
   expect(res.status).toBe(200)
+  // The hub serves plain http: its session cookie must not be Secure, or a browser drops it.
+  expect(res.headers.get('set-cookie')).toMatch(/^lw_session=/)
+  expect(res.headers.get('set-cookie')).not.toMatch(/;\s*Secure/i)
   token = ((await res.json()) as { token: string }).token
 }
 
@@ -105,6 +108,10 @@ describe('npm run dev', () => {
         await waitFor(async () => (await api('/ready')).status === 200, 90_000, `/ready\n${first.output()}`)
         expect(first.output()).toContain(`API          http://127.0.0.1:${ports.api}`)
         expect(first.output()).toContain(`Temporal UI  http://127.0.0.1:${ports.ui}`)
+        expect(first.output()).toContain(`Console      http://127.0.0.1:${ports.api}/console/`)
+        const consolePage = await api('/console/')
+        expect(consolePage.status).toBe(200)
+        expect(await consolePage.text()).toContain('<div id="root">')
         await signIn(first.output())
 
         const created = await api('/v1/leads', {

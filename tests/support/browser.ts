@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs'
 import { mkdir, readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
@@ -6,6 +5,7 @@ import type { FastifyInstance } from 'fastify'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, beforeAll, expect } from 'vitest'
 import type { Config } from '../../platform/config.js'
+import { findChromium } from '../../platform/console/chromium.js'
 import { hashPassword } from '../../security/passwords.js'
 import { buildTestApp } from './app.js'
 import { testConfig } from './config.js'
@@ -18,20 +18,8 @@ import { startTestWorker, uniqueTaskQueue, type TestWorker } from './temporal.js
  * by playwright-core. Screenshots go to test-results/console/ as artifacts (not committed).
  */
 
-const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']
 export const SCREENSHOTS = path.resolve('test-results', 'console')
 export const PASSWORD = 'correct horse battery staple'
-
-export function findChromium(): string {
-  const given = process.env['CHROMIUM_PATH']
-  const found = given ?? CANDIDATES.find((c) => existsSync(c))
-  if (!found || !existsSync(found))
-    throw new Error(
-      'No Chromium for the console tests: install it (Debian/Ubuntu: apt-get install chromium; ' +
-        '`npm install` does this when run as root) or set CHROMIUM_PATH.',
-    )
-  return found
-}
 
 export interface ConsoleHarness {
   app: FastifyInstance
