@@ -33,5 +33,14 @@ export const ConnectorSummary = Type.Object(
   { title: 'Connector' },
 )
 
-export const ConnectorList = Type.Object({ items: Type.Array(ConnectorSummary) }, { title: 'ConnectorList' })
+export const ConnectorList = Type.Object(
+  {
+    items: Type.Array(ConnectorSummary),
+    publicBaseUrl: Type.String({
+      description:
+        'Where callers reach this API (PUBLIC_BASE_URL, else the address it listens on): the URLs to give a vendor for its webhooks start with it.',
+    }),
+  },
+  { title: 'ConnectorList' },
+)
 export const ConnectorParams = Type.Object({ id: Type.String({ pattern: '^[a-z0-9-]{1,40}$' }) })

@@ -275,7 +275,9 @@ export const LEAD_SORTS = ['-createdAt', 'createdAt', '-score', 'score'] as cons
 export const ListLeadsQuery = Type.Object(
   {
     status: Type.Optional(
-      Type.Enum(['NEW', 'CONTACTED', 'QUALIFIED', 'CONVERTED', 'DISQUALIFIED', 'RECYCLED']),
+      Type.Enum(['NEW', 'NURTURING', 'CONTACTED', 'QUALIFIED', 'CONVERTED', 'DISQUALIFIED', 'RECYCLED'], {
+        description: 'Follows the journey: NURTURING while its sequence runs, QUALIFIED in Qualification.',
+      }),
     ),
     channel: Type.Optional(Type.Enum([...LEAD_CHANNELS])),
     ownerId: Type.Optional(Text(100)),

@@ -59,6 +59,17 @@ describe('connectors', () => {
     })
   })
 
+  it('gives the public base URL webhook URLs start with: PUBLIC_BASE_URL, else the listening address', async () => {
+    const list = (app: FastifyInstance) =>
+      app.inject({ method: 'GET', url: '/v1/connectors' }).then((r) => r.json<{ publicBaseUrl: string }>())
+    await withApp({ PUBLIC_BASE_URL: 'https://hub.example.in/' }, async (app) => {
+      expect((await list(app)).publicBaseUrl).toBe('https://hub.example.in')
+    })
+    await withApp({ HOST: '127.0.0.1', PORT: '3999' }, async (app) => {
+      expect((await list(app)).publicBaseUrl).toBe('http://127.0.0.1:3999')
+    })
+  })
+
   it('CONNECTORS_DISABLED turns a configured connector off and removes its routes; the others stay on', async () => {
     await withApp(
       { CONNECTORS_DISABLED: ' partner-api , events', EVENTS_WEBHOOK_SECRET: 'x'.repeat(32) },

@@ -20,9 +20,14 @@ describe('console sign-in', () => {
     const script = await fetch(`${harness.baseUrl}${asset}`)
     expect(script.status).toBe(200)
     expect(script.headers.get('cache-control')).toContain('immutable')
-    expect((await fetch(`${harness.baseUrl}/console/assets/nope.js`)).status).toBe(404)
+    // Bodies are read to the end: a half-read response keeps its connection busy, and close() waits on it.
+    expect((await script.arrayBuffer()).byteLength).toBeGreaterThan(1000)
+    const missing = await fetch(`${harness.baseUrl}/console/assets/nope.js`)
+    expect(missing.status).toBe(404)
+    await missing.arrayBuffer()
     const root = await fetch(`${harness.baseUrl}/`, { redirect: 'manual' })
     expect(root.headers.get('location')).toBe('/console/')
+    await root.arrayBuffer()
   })
 
   it('refuses a wrong password with a message and signs in with the right one', async () => {

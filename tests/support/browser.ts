@@ -6,6 +6,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, expect } from 'vitest'
 import type { Config } from '../../platform/config.js'
 import { findChromium } from '../../platform/console/chromium.js'
+import { freePort } from '../../platform/process/child-process.js'
 import { hashPassword } from '../../security/passwords.js'
 import { buildTestApp } from './app.js'
 import { testConfig } from './config.js'
@@ -48,9 +49,13 @@ export function useConsoleHarness(
   const harness = { worker: null } as ConsoleHarness
   beforeAll(async () => {
     const taskQueue = uniqueTaskQueue('console')
+    // The port is chosen before the app is built, so links the app makes (a form's embed
+    // snippet, webhook URLs) carry the address the browser really reaches.
+    const port = await freePort()
     harness.config = testConfig({
       TEMPORAL_TASK_QUEUE: taskQueue,
       SESSION_COOKIE_SECURE: 'false',
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
       ...options.config,
     })
     harness.database = await createTestDatabase()
@@ -62,7 +67,7 @@ export function useConsoleHarness(
         taskQueue,
       })
     harness.app = await buildTestApp({ config: harness.config, db: harness.database.db })
-    const address = await harness.app.listen({ host: '127.0.0.1', port: 0 })
+    const address = await harness.app.listen({ host: '127.0.0.1', port })
     harness.baseUrl = address
     harness.browser = await chromium.launch({ executablePath: findChromium(), headless: true })
     await mkdir(SCREENSHOTS, { recursive: true })

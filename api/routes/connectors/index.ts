@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Static } from 'typebox'
 import { isSettingSet, type Connector } from '../../../connectors/sdk/connector.js'
+import { publicBaseUrl } from '../../../connectors/sdk/public-url.js'
 import { NotFoundError } from '../../../platform/errors.js'
 import { ConnectorList, ConnectorParams, ConnectorSummary } from '../../schemas/connector.schema.js'
 import { problemResponses } from '../../schemas/problem.schema.js'
@@ -58,7 +59,12 @@ const connectors: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ConnectorList, ...problemResponses },
       },
     },
-    async () => ({ items: await summarise(app.services.connectors.all) }),
+    // The base URL lets a console show the webhook URLs to paste (Twilio's, for one) as the
+    // connectors build and sign them, which the browser's own origin may not be.
+    async () => ({
+      items: await summarise(app.services.connectors.all),
+      publicBaseUrl: publicBaseUrl(app.services.config),
+    }),
   )
 
   app.get(

@@ -1,9 +1,33 @@
 import { Page } from '../../ui/page'
+import { AttributionPanel } from './attribution-panel'
+import { ForecastPanel } from './forecast-panel'
+import { FunnelPanel } from './funnel-panel'
+import { PeriodControl, ReportScopeNote, usePeriod } from './period-control'
+import type { FunnelReport } from './report.types'
+import { SdrPanel } from './sdr-panel'
+import { useReport } from './use-report'
+import './dashboards.css'
 
-export default function Placeholder() {
+/**
+ * Dashboards for managers and marketing: the lead funnel, the forecast, attribution and
+ * SDR performance, all over one period. The API applies the role's report scope; the note
+ * says which, with the period it used.
+ */
+export default function DashboardsPage() {
+  const { choice, query, setChoice } = usePeriod()
+  // The funnel's answer (shared with its panel through the query cache) says what was applied.
+  const applied = useReport<FunnelReport>('funnel', query).data
+
   return (
-    <Page title="dashboards">
-      <p>Not built yet.</p>
+    <Page title="Dashboards">
+      <PeriodControl choice={choice} current={applied?.period} onChange={setChoice} />
+      {applied ? <ReportScopeNote period={applied.period} scope={applied.scope} /> : null}
+      <div className="dash-grid">
+        <FunnelPanel period={query} />
+        <ForecastPanel period={query} />
+      </div>
+      <AttributionPanel period={query} />
+      <SdrPanel period={query} />
     </Page>
   )
 }
