@@ -17,13 +17,15 @@
  *   CPU_SLOWDOWN=4      Chromium's CPU throttling rate (1 = this machine's speed)
  *   DATABASE_URL        a DISPOSABLE database to use; unset: a fresh embedded PostgreSQL
  */
-import { readdir, readFile, stat } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import os from 'node:os'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import pg from 'pg'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { loadConfig } from '../platform/config.js'
 import { buildConsoleIfStale, CONSOLE_DIST } from '../platform/console/build-console.js'
 import { findChromium } from '../platform/console/chromium.js'
 import { hashPassword } from '../security/passwords.js'
@@ -31,6 +33,8 @@ import { startApiProcess } from './support/api-process.js'
 import { runBenchmark } from './support/cleanup.js'
 import { provisionDatabase, seedLeads } from './support/database.js'
 import { intEnv } from './support/env.js'
+import { startBenchTemporal } from './support/journey-temporal.js'
+import { createLogger } from '../platform/logger.js'
 import { ms, summarise } from './support/stats.js'
 
 const settings = {
@@ -137,11 +141,21 @@ await runBenchmark(async (cleanup) => {
   const seeded = await seedLeads(database.url, settings.seedLeads)
   console.log(`${seeded.total} leads in the database (seeded in ${seeded.seconds.toFixed(1)} s)`)
   const leadId = await seedConsoleData(database.url)
-  const api = await startApiProcess({ databaseUrl: database.url, poolMax: 10 })
+  // A lead's page asks Temporal for its journey's state, as it would in production.
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'leadwire-bench-'))
+  cleanup.add('remove the Temporal folder', () => rm(dir, { recursive: true, force: true }))
+  const log = createLogger({ LOG_LEVEL: 'warn', LOG_PRETTY: false }, { name: 'bench' })
+  const temporal = await startBenchTemporal(cleanup, loadConfig(process.env), dir, log)
+  const api = await startApiProcess({
+    databaseUrl: database.url,
+    poolMax: 10,
+    temporalAddress: temporal.address,
+  })
   cleanup.add('stop the API', () => api.stop())
   const staticServer = await startStaticServer()
   cleanup.add('stop the static server', () => staticServer.close())
   const browser: Browser = await chromium.launch({ executablePath: findChromium(), headless: true })
+  console.log(`measuring ${settings.samples} runs in Chromium (CPU slowed ${settings.cpuSlowdown}x)...`)
   cleanup.add('close Chromium', () => browser.close())
 
   const baseline: number[] = []
@@ -178,6 +192,7 @@ await runBenchmark(async (cleanup) => {
       }),
     )
     await context.close()
+    process.stdout.write(`  run ${i + 1}/${settings.samples} done\r`)
   }
   const base = summarise(baseline).p50
   console.log(

@@ -11,7 +11,16 @@ import { afterCursor, toPage } from './keyset.js'
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
-export function toTask(t: TaskRow, now: Date) {
+/** The lead a task concerns, by name: an inbox shows who to call without a read per row. */
+const LEAD_NAME = { lead: { select: { firstName: true, lastName: true } } } as const
+type LeadName = { firstName: string | null; lastName: string | null } | null
+
+function leadNameOf(lead: LeadName | undefined): string | null {
+  const name = [lead?.firstName, lead?.lastName].filter(Boolean).join(' ')
+  return name || null
+}
+
+export function toTask(t: TaskRow & { lead?: LeadName }, now: Date) {
   const open = t.status === 'open'
   return {
     id: t.id,
@@ -21,6 +30,7 @@ export function toTask(t: TaskRow, now: Date) {
     status: t.status as 'open' | 'done',
     priority: t.priority,
     leadId: t.leadId,
+    leadName: leadNameOf(t.lead),
     accountId: t.accountId,
     contactId: t.contactId,
     opportunityId: t.opportunityId,
@@ -93,6 +103,7 @@ export async function listTasks(db: Db, p: Principal, q: TaskFilters, now = new 
     where,
     orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
     take: q.limit + 1,
+    include: LEAD_NAME,
   })
   return toPage(
     rows,
@@ -104,7 +115,7 @@ export async function listTasks(db: Db, p: Principal, q: TaskFilters, now = new 
 
 /** One task; a task the principal does not see is not found. */
 export async function getTask(db: Db, p: Principal, id: string, now = new Date()) {
-  const task = await db.task.findFirst({ where: { AND: [{ id }, await taskWhere(p)] } })
+  const task = await db.task.findFirst({ where: { AND: [{ id }, await taskWhere(p)] }, include: LEAD_NAME })
   if (!task) throw new NotFoundError('task', id)
   return toTask(task, now)
 }

@@ -18,6 +18,12 @@ export const Task = Type.Object(
     status: Type.Enum(['open', 'done']),
     priority: Type.String({ description: 'low, normal or high.' }),
     leadId: NullableString,
+    leadName: Type.Optional(
+      Type.Union([Type.String(), Type.Null()], {
+        description:
+          'The lead’s first and last name, in the inbox and a task’s read (null when it has none).',
+      }),
+    ),
     accountId: NullableString,
     contactId: NullableString,
     opportunityId: NullableString,

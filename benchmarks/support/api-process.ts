@@ -19,6 +19,8 @@ export interface ApiProcess {
 export async function startApiProcess(options: {
   databaseUrl: string
   poolMax: number
+  /** A running Temporal to use (reads that ask a journey's state need one); default: none. */
+  temporalAddress?: string
 }): Promise<ApiProcess> {
   const [port, temporalPort] = await Promise.all([freePort(), freePort()])
   const child = spawnServer(
@@ -30,7 +32,7 @@ export async function startApiProcess(options: {
         ...process.env,
         DATABASE_URL: options.databaseUrl,
         DATABASE_POOL_MAX: String(options.poolMax),
-        TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+        TEMPORAL_ADDRESS: options.temporalAddress ?? `127.0.0.1:${temporalPort}`,
         HOST: '127.0.0.1',
         PORT: String(port),
         LOG_LEVEL: 'warn',

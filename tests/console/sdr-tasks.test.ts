@@ -102,8 +102,9 @@ describe('my tasks', () => {
     await page.keyboard.press('ArrowRight')
     if (later.tab === 'Upcoming') await page.keyboard.press('ArrowRight')
     const laterTab = page.getByRole('tab', { name: new RegExp(later.tab) })
-    expect(await laterTab.getAttribute('aria-selected')).toBe('true')
-    expect(await laterTab.evaluate((el) => el.matches(':focus'))).toBe(true)
+    // The tab follows the key press on the next render: wait for it rather than read it once.
+    await expect.poll(() => laterTab.getAttribute('aria-selected')).toBe('true')
+    await expect.poll(() => laterTab.evaluate((el) => el.matches(':focus'))).toBe(true)
     await panel.getByRole('button', { name: 'Snooze “Send the pricing deck”' }).click()
     const tomorrowNine = await page.evaluate(() => {
       const d = new Date()

@@ -154,6 +154,11 @@ describe('the lead journey through the API', () => {
       await database.db.activity.count({ where: { leadId, kind: 'email', direction: 'outbound' } }),
     ).toBe(1)
 
+    // The workflow learns of the send when the activity's result reaches it, a moment after
+    // the row is marked: wait for the query to say so rather than read it once.
+    await expect
+      .poll(async () => (await journey(leadId)).sequence?.steps[0]?.status, { timeout: 10_000 })
+      .toBe('sent')
     const state = await journey(leadId)
     expect(state).toMatchObject({ source: 'workflow', stage: 'Nurturing' })
     expect(state.sequence!.steps[0]).toMatchObject({ stepId: 'welcome', status: 'sent' })

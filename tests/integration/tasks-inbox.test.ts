@@ -158,6 +158,28 @@ describe('GET /v1/tasks', () => {
     expect(ids(await inbox(`leadId=${leadId}`))).toEqual([call])
   })
 
+  it('names each task’s lead, so an inbox needs no read per row', async () => {
+    await insertUsers()
+    const named = await insertLead(ASHA)
+    await ctx.database.db.lead.update({
+      where: { id: named },
+      data: { firstName: 'Asha', lastName: 'Verma' },
+    })
+    const unnamed = await insertLead(ASHA)
+    const now = Date.now()
+    const first = await insertTask({ assigneeId: ASHA, dueAt: new Date(now + HOUR), leadId: named })
+    await insertTask({ assigneeId: ASHA, dueAt: new Date(now + 2 * HOUR), leadId: unnamed })
+    await insertTask({ assigneeId: ASHA, dueAt: new Date(now + 3 * HOUR) })
+    const page = await inbox('assigneeId=me', as(ASHA))
+    expect(page.items.map((t) => (t as unknown as { leadName: string | null }).leadName)).toEqual([
+      'Asha Verma',
+      null,
+      null,
+    ])
+    const one = await ctx.app.inject({ method: 'GET', url: `/v1/tasks/${first}`, headers: as(ASHA) })
+    expect(one.json<{ leadName: string }>().leadName).toBe('Asha Verma')
+  })
+
   it('buckets tasks as overdue, today or upcoming on the calendar of the zone asked for', async () => {
     await insertUsers()
     const now = Date.now()

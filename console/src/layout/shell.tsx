@@ -3,6 +3,9 @@ import { useSession } from '../auth/session'
 import { humanize } from '../ui/format'
 import { SECTIONS } from './navigation'
 
+/** Role names as people write them (the rest read fine humanized: "Sales manager"). */
+const ROLE_LABELS: Record<string, string> = { sdr: 'SDR' }
+
 /** The frame around every page: skip link, the sections this role may use, who is signed in. */
 export function Shell() {
   const { me, can, signOut } = useSession()
@@ -17,7 +20,7 @@ export function Shell() {
         <span className="brand">Leadwire</span>
         <div className="who">
           <span>
-            {me.user.name} <span className="muted">· {humanize(me.role.name)}</span>
+            {me.user.name} <span className="muted">· {ROLE_LABELS[me.role.name] ?? humanize(me.role.name)}</span>
           </span>
           <button type="button" className="btn btn-link" onClick={() => void signOut()}>
             Sign out

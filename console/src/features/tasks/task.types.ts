@@ -8,6 +8,8 @@ export interface Task {
   status: 'open' | 'done'
   priority: string
   leadId: string | null
+  /** The lead's name, given by the inbox. */
+  leadName?: string | null
   accountId: string | null
   contactId: string | null
   opportunityId: string | null

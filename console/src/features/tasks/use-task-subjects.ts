@@ -1,7 +1,6 @@
 import { useQueries } from '@tanstack/react-query'
 import { api, ApiError } from '../../api/client'
 import { useSession } from '../../auth/session'
-import type { Lead } from '../leads/lead.types'
 import type { Task } from './task.types'
 
 interface Account {
@@ -10,28 +9,18 @@ interface Account {
 }
 
 export type Subject =
-  | { kind: 'lead'; id: string; lead: Lead | null; missing: boolean }
+  | { kind: 'lead'; id: string; name: string | null }
   | { kind: 'account'; id: string; name: string | null; missing: boolean }
   | { kind: 'other'; label: string }
   | null
 
 /**
- * Who each task is about: its lead (shared with the lead page's cache) or its account, read
- * once per record on the screen. A record the person may not see stays an id.
+ * Who each task is about: its lead, named by the inbox itself (no read per row), or its
+ * account, read once per account on the screen. An account the person may not see stays an id.
  */
 export function useTaskSubjects(tasks: readonly Task[]): (task: Task) => Subject {
   const { can } = useSession()
-  const leadIds = [...new Set(tasks.flatMap((t) => (t.leadId ? [t.leadId] : [])))]
   const accountIds = [...new Set(tasks.flatMap((t) => (!t.leadId && t.accountId ? [t.accountId] : [])))]
-  const leads = useQueries({
-    queries: leadIds.map((id) => ({
-      queryKey: ['lead', id, 'detail'],
-      queryFn: ({ signal }: { signal: AbortSignal }) => api<Lead>(`/v1/leads/${id}`, { signal }),
-      enabled: can('lead', 'read'),
-      staleTime: 60_000,
-      retry: false,
-    })),
-  })
   const accounts = useQueries({
     queries: accountIds.map((id) => ({
       queryKey: ['account', id],
@@ -41,15 +30,11 @@ export function useTaskSubjects(tasks: readonly Task[]): (task: Task) => Subject
       retry: false,
     })),
   })
-  const leadById = new Map(leadIds.map((id, i) => [id, leads[i]!] as const))
   const accountById = new Map(accountIds.map((id, i) => [id, accounts[i]!] as const))
   const gone = (error: unknown) => error instanceof ApiError && (error.status === 404 || error.status === 403)
 
   return (task) => {
-    if (task.leadId) {
-      const q = leadById.get(task.leadId)
-      return { kind: 'lead', id: task.leadId, lead: q?.data ?? null, missing: gone(q?.error) }
-    }
+    if (task.leadId) return { kind: 'lead', id: task.leadId, name: task.leadName ?? null }
     if (task.accountId) {
       const q = accountById.get(task.accountId)
       return { kind: 'account', id: task.accountId, name: q?.data?.name ?? null, missing: gone(q?.error) }
