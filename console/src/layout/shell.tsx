@@ -20,7 +20,8 @@ export function Shell() {
         <span className="brand">Leadwire</span>
         <div className="who">
           <span>
-            {me.user.name} <span className="muted">· {ROLE_LABELS[me.role.name] ?? humanize(me.role.name)}</span>
+            {me.user.name}{' '}
+            <span className="muted">· {ROLE_LABELS[me.role.name] ?? humanize(me.role.name)}</span>
           </span>
           <button type="button" className="btn btn-link" onClick={() => void signOut()}>
             Sign out
