@@ -11,8 +11,8 @@ interface Held {
   id: string
   leadership: Leadership
   listener: ConnectorListener | undefined
-  /** A tick is running: the next waits its turn rather than racing it for the lock. */
-  busy: boolean
+  /** The tick running now, if any: the next waits its turn rather than racing it for the lock. */
+  ticking: Promise<void> | undefined
 }
 
 /**
@@ -34,7 +34,7 @@ export function startConnectorHost(
       id: c.manifest.id,
       leadership: advisoryLeadership(databaseUrl, `connector:${c.manifest.id}`),
       listener: undefined,
-      busy: false,
+      ticking: undefined,
     }))
   let stopped = false
 
@@ -43,14 +43,9 @@ export function startConnectorHost(
    * finished; two overlapping ones would each open a lock connection, and the second's
    * failed try would mark the first's lock as not held, stopping a healthy listener.
    */
-  const tick = async (h: Held) => {
-    if (stopped || h.busy) return
-    h.busy = true
-    try {
-      await step(h)
-    } finally {
-      h.busy = false
-    }
+  const tick = (h: Held) => {
+    if (stopped || h.ticking) return
+    h.ticking = step(h).finally(() => (h.ticking = undefined))
   }
   const step = async (h: Held) => {
     if (h.listener) {
@@ -63,6 +58,8 @@ export function startConnectorHost(
     try {
       // Standing by writes nothing: the status row is the lock holder's to report.
       if (!(await h.leadership.tryAcquire())) return
+      // stop() came while the lock was being taken: hand it back rather than start a listener nobody will stop.
+      if (stopped) return await h.leadership.release()
       const connector = runtime.all.find((c) => c.manifest.id === h.id)!
       const listener = connector.listener!(runtime.context(h.id))
       h.listener = listener
@@ -80,10 +77,10 @@ export function startConnectorHost(
     }
   }
   const timer = setInterval(() => {
-    for (const h of held) void tick(h)
+    for (const h of held) tick(h)
   }, retryMs)
   timer.unref()
-  for (const h of held) void tick(h)
+  for (const h of held) tick(h)
 
   return {
     async stop() {
@@ -91,6 +88,9 @@ export function startConnectorHost(
       clearInterval(timer)
       await Promise.allSettled(
         held.map(async (h) => {
+          // A tick still taking the lock would otherwise finish after the release below and
+          // keep the lock (and a listener) in a stopped host, blocking every other replica.
+          await h.ticking
           await h.listener?.stop()
           h.listener = undefined
           await h.leadership.release()

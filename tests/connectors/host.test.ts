@@ -89,6 +89,24 @@ describe('connector host', () => {
     expect(running.size).toBe(0)
   })
 
+  it('hands the lock back when stopped while it is still taking it, so another replica can run', async () => {
+    const running = new Set<string>()
+    const starts: string[] = []
+    // The first tick starts at once and is still connecting for its lock when stop() comes.
+    const early = replica('early', running, starts, 60_000)()
+    await early.stop()
+    // Time for an attempt left running by the stop to finish: it must not leave the lock held.
+    await new Promise((r) => setTimeout(r, 300))
+    expect(starts).toEqual([])
+    const next = replica('next', running, starts, 20)()
+    try {
+      await waitFor(async () => running.has('next'), 10_000, 'the next replica to start the listener')
+      expect(starts).toEqual(['next'])
+    } finally {
+      await next.stop()
+    }
+  })
+
   it('keeps its listener when ticks fire faster than a lock attempt completes', async () => {
     const running = new Set<string>()
     const starts: string[] = []

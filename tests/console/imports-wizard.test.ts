@@ -132,9 +132,10 @@ describe('console: import wizard', () => {
     await page.getByRole('link', { name: 'All imports' }).click()
     const listed = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'expo-leads.csv' }) })
     await listed.waitFor()
-    expect(await listed.getByRole('cell').allTextContents()).toEqual(
-      expect.arrayContaining(['Done', '5', '3', '2']),
-    )
+    // The list first shows what it had cached (uploaded, not run), then its refetch after the run.
+    await expect
+      .poll(() => listed.getByRole('cell').allTextContents())
+      .toEqual(expect.arrayContaining(['Done', '5', '3', '2']))
     expect(await accessibilityProblems(page)).toEqual([])
     await screenshot(page, 'imports')
     await context.close()
