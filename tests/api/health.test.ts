@@ -46,6 +46,10 @@ describe('liveness and readiness', () => {
       expect(live.statusCode).toBe(200)
       expect(live.json()).toEqual({ status: 'ok' })
     } finally {
+      // The Temporal client's retry interceptor keeps one backoff timer past the check's 2 s
+      // deadline, and it cannot be cancelled: if the connection closes first, the timer throws
+      // "Channel has been shut down" from a timer (an uncaught error). Let it fire first.
+      await new Promise((r) => setTimeout(r, 2_500))
       await down.close()
     }
   })
