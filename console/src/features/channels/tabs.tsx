@@ -1,4 +1,5 @@
-import { useId, useRef, type KeyboardEvent, type ReactNode } from 'react'
+import { useId, type ReactNode } from 'react'
+import { useTabKeys } from '../../ui/use-tab-keys'
 
 export interface Tab {
   id: string
@@ -24,29 +25,10 @@ export function Tabs({
   children: ReactNode
 }) {
   const base = useId()
-  const buttons = useRef(new Map<string, HTMLButtonElement>())
-  const move = (event: KeyboardEvent, index: number) => {
-    const last = tabs.length - 1
-    const to =
-      event.key === 'ArrowRight'
-        ? index === last
-          ? 0
-          : index + 1
-        : event.key === 'ArrowLeft'
-          ? index === 0
-            ? last
-            : index - 1
-          : event.key === 'Home'
-            ? 0
-            : event.key === 'End'
-              ? last
-              : null
-    if (to === null) return
-    event.preventDefault()
-    const tab = tabs[to]!
-    onSelect(tab.id)
-    buttons.current.get(tab.id)?.focus()
-  }
+  const { tabRef, onKeyDown } = useTabKeys(
+    tabs.map((t) => t.id),
+    onSelect,
+  )
   return (
     <div className="ch-tabs">
       <div role="tablist" aria-label={label} className="ch-tab-list">
@@ -55,10 +37,7 @@ export function Tabs({
           return (
             <button
               key={tab.id}
-              ref={(node) => {
-                if (node) buttons.current.set(tab.id, node)
-                else buttons.current.delete(tab.id)
-              }}
+              ref={tabRef(tab.id)}
               type="button"
               role="tab"
               id={`${base}-${tab.id}-tab`}
@@ -67,7 +46,7 @@ export function Tabs({
               tabIndex={active ? 0 : -1}
               className="ch-tab"
               onClick={() => onSelect(tab.id)}
-              onKeyDown={(event) => move(event, index)}
+              onKeyDown={(event) => onKeyDown(event, index)}
             >
               {tab.label}
             </button>

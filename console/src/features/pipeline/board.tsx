@@ -21,7 +21,7 @@ import { CloseDealForm, type Outcome } from './close-deal-form'
 import { DealCard, DealSummary, type DealView, type FocusRequest } from './deal-card'
 import { isOpenStage, isStage, STAGE_LABELS, STAGES, type Opportunity, type Stage } from './pipeline.types'
 import { StageColumn } from './stage-column'
-import type { Names } from './use-names'
+import type { Names } from '../../ui/use-record-names'
 import { useMoveDeal, type Board as BoardData } from './use-board'
 
 interface Failure {

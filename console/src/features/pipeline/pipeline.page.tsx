@@ -5,7 +5,7 @@ import { ProblemAlert } from '../../ui/problem-alert'
 import { Board } from './board'
 import { OwnerFilter, ownerOptions, useDirectReports } from './owner-filter'
 import { useBoard } from './use-board'
-import { useNames } from './use-names'
+import { useRecordNames } from '../../ui/use-record-names'
 import './pipeline.css'
 
 /**
@@ -25,13 +25,13 @@ export default function PipelinePage() {
     [me.user.id, me.user.name],
     ...(reports.data ?? []).map((u) => [u.id, u.name] as const),
   ])
-  const ownerNames = useNames(
+  const ownerNames = useRecordNames(
     'users',
     deals.map((d) => d.ownerId).filter((id) => id !== null && !known.has(id)),
     can('user'),
   )
   for (const [id, name] of ownerNames) known.set(id, name)
-  const accountNames = useNames(
+  const accountNames = useRecordNames(
     'accounts',
     deals.map((d) => d.accountId),
     can('account'),

@@ -1,4 +1,4 @@
-import { useRef, type KeyboardEvent } from 'react'
+import { useTabKeys } from '../../ui/use-tab-keys'
 import { BUCKETS, type Bucket } from './use-task-inbox'
 
 /**
@@ -14,28 +14,10 @@ export function BucketTabs({
   counts: Record<Bucket, string | null>
   onSelect: (bucket: Bucket) => void
 }) {
-  const refs = useRef<(HTMLButtonElement | null)[]>([])
-  const onKeyDown = (e: KeyboardEvent, index: number) => {
-    const last = BUCKETS.length - 1
-    const next =
-      e.key === 'ArrowRight'
-        ? index === last
-          ? 0
-          : index + 1
-        : e.key === 'ArrowLeft'
-          ? index === 0
-            ? last
-            : index - 1
-          : e.key === 'Home'
-            ? 0
-            : e.key === 'End'
-              ? last
-              : null
-    if (next === null) return
-    e.preventDefault()
-    onSelect(BUCKETS[next]!.id)
-    refs.current[next]?.focus()
-  }
+  const { tabRef, onKeyDown } = useTabKeys(
+    BUCKETS.map((b) => b.id),
+    onSelect,
+  )
   return (
     <div className="bucket-tabs" role="tablist" aria-label="Tasks by due date">
       {BUCKETS.map((b, i) => {
@@ -44,9 +26,7 @@ export function BucketTabs({
         return (
           <button
             key={b.id}
-            ref={(el) => {
-              refs.current[i] = el
-            }}
+            ref={tabRef(b.id)}
             type="button"
             role="tab"
             id={`tab-${b.id}`}

@@ -1,10 +1,11 @@
 import { useQueries } from '@tanstack/react-query'
-import { api, ApiError } from '../../api/client'
+import { api, ApiError } from '../api/client'
 
 /*
- * Names for the ids a deal carries (its account, its owner). The list API returns ids
- * only, so each distinct one is read once and cached for the session; a record the caller
- * may not see (404) or may not read (403) has no name rather than an error.
+ * Names for the ids a record carries (a deal's account and owner, a lead's owner, who
+ * changed a form). Lists return ids only, so each distinct one is read once and shared by
+ * every page through one cache key; a record the caller may not see (404) or may not read
+ * (403) has no name rather than an error.
  */
 
 /** id → name; null when the caller may not see it; absent while loading. */
@@ -12,11 +13,15 @@ export type Names = ReadonlyMap<string, string | null>
 
 const FIVE_MINUTES = 5 * 60_000
 
-export function useNames(kind: 'accounts' | 'users', ids: readonly (string | null)[], enabled = true): Names {
+export function useRecordNames(
+  kind: 'accounts' | 'users',
+  ids: readonly (string | null | undefined)[],
+  enabled = true,
+): Names {
   const unique = [...new Set(ids.filter((id): id is string => Boolean(id)))].sort()
   return useQueries({
     queries: unique.map((id) => ({
-      queryKey: ['pipeline', 'name', kind, id],
+      queryKey: ['name', kind, id],
       queryFn: async ({ signal }: { signal: AbortSignal }) => {
         try {
           const record = await api<{ name: string }>(`/v1/${kind}/${encodeURIComponent(id)}`, { signal })
