@@ -213,6 +213,8 @@ export async function eraseSubject(
   const at = options.now ?? new Date()
   return db.$transaction(
     async (tx) => {
+      // The touch ledger refuses every change but erasure's (migration `guarantees`).
+      await tx.$queryRaw`SELECT set_config('leadwire.erasing', 'on', true)`
       const subject = await findSubject(tx, query, { ...options, lock: true })
       const holdings = await loadHoldings(tx, subject)
       const anonymised = await anonymiseRows(tx, holdings, ctx)
