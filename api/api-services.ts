@@ -1,4 +1,6 @@
 import type { Client, Connection } from '@temporalio/client'
+import type { PersonKeyPayloadCodec } from '../platform/temporal/payload-codec.js'
+import type { PayloadKeyStore } from '../platform/temporal/payload-keys.js'
 import { createConnectorRuntime } from '../connectors/runtime.js'
 import type { Connector } from '../connectors/sdk/connector.js'
 import { createLeadServices } from '../ingestion/services.js'
@@ -8,11 +10,19 @@ import type { Logger } from '../platform/logger.js'
 import { RoleBook } from '../security/roles.js'
 import type { ApiServices } from './plugins/services.plugin.js'
 
+export interface TemporalWithCodec {
+  client: Client
+  connection: Connection
+  codec: PersonKeyPayloadCodec
+  keys: PayloadKeyStore
+}
+
 /** The API's services, wired once: lead services and the connectors built on them. */
 export function createApiServices(options: {
   config: Config
   db: Db
-  temporal: { client: Client; connection: Connection }
+  /** The Temporal client and the payload codec (and its keys) it encrypts with. */
+  temporal: TemporalWithCodec
   log: Logger
   clock?: (() => Date) | undefined
   /** Replaces the built-in connectors (a test registers its own). */
@@ -33,6 +43,8 @@ export function createApiServices(options: {
     db,
     temporal: options.temporal.client,
     temporalConnection: options.temporal.connection,
+    payloadCodec: options.temporal.codec,
+    payloadKeys: options.temporal.keys,
     ...leadServices,
     connectors,
     roles: new RoleBook(db),

@@ -35,6 +35,7 @@ import audit from './routes/audit/index.js'
 import exportsRoutes from './routes/exports/index.js'
 import ruleSets from './routes/rule-sets/index.js'
 import journeys from './routes/journeys/index.js'
+import temporalCodec from './routes/temporal-codec/index.js'
 import connectors, { connectorRoutes } from './routes/connectors/index.js'
 import { validatorCompiler } from './validation.js'
 
@@ -110,6 +111,7 @@ export async function buildApp({ services: deps, logger }: BuildAppOptions): Pro
   await app.register(reports, { prefix: '/v1/reports' })
   await app.register(ruleSets, { prefix: '/v1/rule-sets' })
   await app.register(journeys, { prefix: '/v1/journeys' })
+  await app.register(temporalCodec, { prefix: '/codec' })
   await app.register(connectors, { prefix: '/v1/connectors' })
   await app.register(connectorRoutes)
   await app.register(authRoutes, { prefix: '/v1/auth' })

@@ -4,6 +4,7 @@ import type { Config } from '../platform/config.js'
 import { createPrisma } from '../platform/database/prisma.js'
 import type { Logger } from '../platform/logger.js'
 import { createTemporalClient } from '../platform/temporal/connection.js'
+import { createPayloadCodec } from '../platform/temporal/payload-codec.js'
 import { createApiServices } from './api-services.js'
 import { buildApp } from './app.js'
 
@@ -21,7 +22,11 @@ export async function startApi(
   log: Logger,
 ): Promise<RunningApi> {
   const db = createPrisma(targets.databaseUrl, config.DATABASE_POOL_MAX)
-  const temporal = createTemporalClient({ ...config, address: targets.temporalAddress })
+  const payload = createPayloadCodec(db, config)
+  const temporal = {
+    ...createTemporalClient({ ...config, address: targets.temporalAddress }, payload.codec),
+    ...payload,
+  }
   const services = createApiServices({ config, db, temporal, log: log.child({ process: 'connectors' }) })
   const { connectors } = services
   const app = await buildApp({ services, logger: log })

@@ -81,6 +81,26 @@ export const ConfigSchema = Type.Object({
     }),
   ),
 
+  PAYLOAD_MASTER_KEY: Type.Optional(
+    Type.String({
+      minLength: 32,
+      description:
+        "Secret (32+ chars) that wraps the per-person keys encrypting Temporal payloads (payload_key); every API and worker process needs the same one. Unset: a random one kept in DATA_DIR. Losing it makes every journey's history unreadable.",
+    }),
+  ),
+  PAYLOAD_KEY_CACHE_SECONDS: Type.Integer({
+    default: 30,
+    minimum: 0,
+    maximum: 3600,
+    description:
+      'How long a process keeps a payload key in memory. An erasure reaches other processes within this time (the erasing one at once).',
+  }),
+  TEMPORAL_CODEC_ORIGINS: Type.String({
+    default: '',
+    description:
+      'Comma-separated origins (e.g. `https://temporal.example.com`) of Temporal UIs allowed to call the codec endpoint `/codec/decode` from the browser. `npm run dev` adds its own UI.',
+  }),
+
   HOST: Type.String({ default: '127.0.0.1', minLength: 1, description: 'Interface the API listens on.' }),
   PORT: Type.Integer({ default: 3000, minimum: 0, maximum: 65535, description: 'API port.' }),
   TRUST_PROXY: Type.Boolean({

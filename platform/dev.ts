@@ -44,6 +44,8 @@ await runMain('dev', async (config, log) => {
         dbFile: path.join(config.DATA_DIR, 'temporal.db'),
         port: config.TEMPORAL_DEV_PORT,
         uiPort: config.TEMPORAL_UI_PORT,
+        // The UI shows journeys' payloads decoded through the API, for those allowed to read them.
+        uiCodecEndpoint: `${config.PUBLIC_BASE_URL ?? `http://${config.HOST}:${config.PORT}`}/codec`,
         namespace: config.TEMPORAL_NAMESPACE,
         searchAttributes: JOURNEY_SEARCH_ATTRIBUTES,
         log,
@@ -61,10 +63,14 @@ await runMain('dev', async (config, log) => {
     if (consoleBuild.built) log.info({ ms: Math.round(consoleBuild.ms) }, 'web console built')
     // This hub serves plain http on loopback, where not every browser keeps a Secure cookie;
     // SESSION_COOKIE_SECURE set explicitly still wins.
-    const apiConfig =
-      process.env['SESSION_COOKIE_SECURE'] === undefined
-        ? { ...config, SESSION_COOKIE_SECURE: false }
-        : config
+    const apiConfig = {
+      ...config,
+      ...(process.env['SESSION_COOKIE_SECURE'] === undefined ? { SESSION_COOKIE_SECURE: false } : {}),
+      // Its own Temporal UI may call the codec endpoint with the console's session cookie.
+      TEMPORAL_CODEC_ORIGINS: [config.TEMPORAL_CODEC_ORIGINS, temporalUi ? new URL(temporalUi).origin : '']
+        .filter(Boolean)
+        .join(','),
+    }
     api = await startApi(apiConfig, targets, log.child({ process: 'api' }))
 
     const lines = [

@@ -1,7 +1,6 @@
-import { createHmac, randomBytes } from 'node:crypto'
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
-import path from 'node:path'
+import { createHmac } from 'node:crypto'
 import type { Config } from './config.js'
+import { dataDirSecret } from './data-dir-secret.js'
 import { safeEqual } from '../connectors/sdk/signatures.js'
 
 /*
@@ -10,7 +9,6 @@ import { safeEqual } from '../connectors/sdk/signatures.js'
  */
 
 const SECRET_FILE = 'link-signing.secret'
-const cached = new Map<string, string>()
 
 /**
  * The key that signs links. LINK_SIGNING_SECRET when set (required when the API and the
@@ -18,33 +16,7 @@ const cached = new Map<string, string>()
  * and a worker sharing a DATA_DIR in development sign and verify with the same key.
  */
 export function linkSigningSecret(config: Pick<Config, 'LINK_SIGNING_SECRET' | 'DATA_DIR'>): string {
-  if (config.LINK_SIGNING_SECRET) return config.LINK_SIGNING_SECRET
-  const file = path.join(config.DATA_DIR, SECRET_FILE)
-  let secret = cached.get(file)
-  if (secret === undefined) {
-    secret = readOrCreateSecret(file)
-    cached.set(file, secret)
-  }
-  return secret
-}
-
-function readOrCreateSecret(file: string): string {
-  mkdirSync(path.dirname(file), { recursive: true })
-  // Written whole under a temporary name, then linked into place: link() fails when the file
-  // exists, so two processes starting at once agree on one secret and neither reads a half file.
-  const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}`
-  writeFileSync(temporary, `${randomBytes(48).toString('base64url')}\n`, { mode: 0o600 })
-  try {
-    linkSync(temporary, file)
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-  } finally {
-    unlinkSync(temporary)
-  }
-  const secret = readFileSync(file, 'utf8').trim()
-  if (secret.length < 32)
-    throw new Error(`${file} holds no usable secret: delete it, or set LINK_SIGNING_SECRET`)
-  return secret
+  return config.LINK_SIGNING_SECRET ?? dataDirSecret(config.DATA_DIR, SECRET_FILE, 'LINK_SIGNING_SECRET')
 }
 
 export interface UnsubscribeTokenPayload {

@@ -2,6 +2,7 @@ import { createPrisma } from './database/prisma.js'
 import type { Config } from './config.js'
 import type { Logger } from './logger.js'
 import { connectWorker, createTemporalClient } from './temporal/connection.js'
+import { createPayloadCodec } from './temporal/payload-codec.js'
 import { installTemporalRuntime } from './temporal/runtime.js'
 import { createWorkerRuntime, type WorkerRuntime } from './worker-runtime.js'
 
@@ -22,8 +23,10 @@ export async function startWorker(
   const db = createPrisma(targets.databaseUrl, config.DATABASE_POOL_MAX)
   const target = { ...config, address: targets.temporalAddress }
   const connection = await connectWorker(target)
-  const { client, connection: clientConnection } = createTemporalClient(target)
+  const { codec } = createPayloadCodec(db, config)
+  const { client, connection: clientConnection } = createTemporalClient(target, codec)
   const runtime = await createWorkerRuntime({
+    payloadCodec: codec,
     config,
     db,
     databaseUrl: targets.databaseUrl,

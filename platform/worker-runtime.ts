@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module'
 import type { Client } from '@temporalio/client'
+import type { PayloadCodec } from '@temporalio/common'
 import { Worker, type NativeConnection } from '@temporalio/worker'
 import { createActivities, type ActivityDeps } from '../activities/index.js'
 import { outboundSenders } from '../connectors/outbound.js'
@@ -21,6 +22,8 @@ export interface WorkerRuntimeDeps {
   connection: NativeConnection
   /** Client the relay starts journeys with. */
   temporal: Client
+  /** Encrypts the worker's payloads per person (payload-codec.ts); the client must use the same keys. */
+  payloadCodec: PayloadCodec
   log: Logger
   taskQueue?: string
   /** A bundle built once and shared (tests start many workers). */
@@ -67,6 +70,7 @@ export async function createWorkerRuntime(deps: WorkerRuntimeDeps): Promise<Work
     connection: deps.connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue,
+    dataConverter: { payloadCodecs: [deps.payloadCodec] },
     activities: createActivities({ ...activityDeps(deps), ...deps.activityOverrides }),
     ...(deps.workflowBundle
       ? { workflowBundle: deps.workflowBundle }

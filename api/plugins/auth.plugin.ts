@@ -20,6 +20,12 @@ export type RouteAccess = 'public' | 'authenticated' | { object: SecuredObject; 
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: RouteAccess
+    /**
+     * A POST that reads only (the Temporal UI's codec): a cross-site page making the browser
+     * send it gains nothing it can read (CORS), so the same-origin rule for cookie writes
+     * does not apply.
+     */
+    changesNothing?: boolean
   }
   interface FastifyRequest {
     /** The authenticated caller; null on public routes. */
@@ -125,7 +131,8 @@ export default fp(
             : 'Sign in, or send an API key as "Authorization: Bearer lwk_…".',
         )
       }
-      if (presented?.viaCookie && UNSAFE.has(request.method) && isCrossSite(request))
+      const writes = UNSAFE.has(request.method) && request.routeOptions.config.changesNothing !== true
+      if (presented?.viaCookie && writes && isCrossSite(request))
         throw new ForbiddenError('A write with the session cookie must come from the console itself.')
       request.principal = principal
       request.actor = { id: principal.actorId, userId: principal.userId }

@@ -89,9 +89,15 @@ export const ErasureResult = Type.Object(
     privacyRequestId: Id,
     subject: SubjectRef,
     anonymised: Counts('Rows changed per table; a second erasure of the same person changes none.'),
-    deleted: Counts('Match keys, stored idempotent answers and pending outbox events removed.'),
+    deleted: Counts(
+      'Match keys, stored idempotent answers and pending outbox events removed, and payload keys destroyed.',
+    ),
     terminatedJourneys: Type.Array(Type.String(), {
       description: 'Journey workflow ids told to terminate (through the outbox, after commit).',
+    }),
+    destroyedPayloadKeys: Type.Array(Type.String(), {
+      description:
+        'Subjects (`lead:<id>`, `account:<id>`) whose Temporal payload keys were destroyed: their workflow histories can no longer be decoded.',
     }),
   },
   { title: 'PrivacyErasure' },

@@ -4,12 +4,14 @@ import { createPrisma } from '../../platform/database/prisma.js'
 import { requireExternalServices } from '../../platform/process/external-services.js'
 import { runMain } from '../../platform/process/main.js'
 import { createTemporalClient } from '../../platform/temporal/connection.js'
+import { createPayloadCodec } from '../../platform/temporal/payload-codec.js'
 import { OutboxRelay, relaySettings } from './relay.js'
 
 await runMain('relay', async (config, log) => {
   const { databaseUrl, temporalAddress } = requireExternalServices(config, 'relay')
   const db = createPrisma(databaseUrl, config.DATABASE_POOL_MAX)
-  const { client, connection } = createTemporalClient({ ...config, address: temporalAddress })
+  const { codec } = createPayloadCodec(db, config)
+  const { client, connection } = createTemporalClient({ ...config, address: temporalAddress }, codec)
   const relay = new OutboxRelay({
     db,
     databaseUrl,

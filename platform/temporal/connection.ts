@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client'
+import type { PayloadCodec } from '@temporalio/common'
 import { NativeConnection } from '@temporalio/worker'
 import type { Config } from '../config.js'
 
@@ -16,11 +17,20 @@ function connectionOptions(target: TemporalTarget) {
 
 /**
  * A client that connects on first use: the API and the relay must start, and keep taking
- * leads, while Temporal is unreachable; the outbox holds the work until it is back.
+ * leads, while Temporal is unreachable; the outbox holds the work until it is back. Every
+ * payload it sends or reads goes through `codec` (payload-codec.ts: per-person encryption).
  */
-export function createTemporalClient(target: TemporalTarget): { client: Client; connection: Connection } {
+export function createTemporalClient(
+  target: TemporalTarget,
+  codec: PayloadCodec,
+): { client: Client; connection: Connection } {
   const connection = Connection.lazy(connectionOptions(target))
-  return { client: new Client({ connection, namespace: target.TEMPORAL_NAMESPACE }), connection }
+  const client = new Client({
+    connection,
+    namespace: target.TEMPORAL_NAMESPACE,
+    dataConverter: { payloadCodecs: [codec] },
+  })
+  return { client, connection }
 }
 
 /** The worker's connection (Rust core); rejects when the server cannot be reached. */

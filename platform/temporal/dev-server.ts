@@ -26,6 +26,8 @@ export interface DevServerOptions {
   port: number
   /** Web UI port; unset: no UI (tests). */
   uiPort?: number
+  /** The remote codec the UI decodes payloads with (the API's `/codec`). */
+  uiCodecEndpoint?: string
   namespace: string
   searchAttributes: readonly SearchAttributeKey<SearchAttributeType>[]
   log: Logger
@@ -108,6 +110,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     '--port',
     String(port),
     ...(uiPort ? ['--ui-port', String(uiPort)] : ['--headless']),
+    ...(uiPort && options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
     '--namespace',
     namespace,
     '--log-level',

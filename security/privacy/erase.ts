@@ -4,6 +4,7 @@ import { enqueue } from '../../ingestion/outbox/outbox.repository.js'
 import { leadJourneyId } from '../../workflows/lead-journey.messages.js'
 import { recordAudit, type WriteContext } from '../../platform/audit.js'
 import { asJson, type Db, type Tx } from '../../platform/database/prisma.js'
+import { destroyPayloadKeys } from '../../platform/temporal/payload-keys.js'
 import * as anonymise from './anonymise.js'
 import { scrubOwnRecordChanges, scrubRelatedRecordChanges } from './audit-scrub.js'
 import { loadHoldings, type Holdings } from './holdings.js'
@@ -15,8 +16,9 @@ import { findSubject, type Subject, type SubjectQuery } from './subject.js'
  * The right to erasure (GDPR Art. 17), as anonymisation: in one transaction every value that
  * identifies the person is removed from every row that holds one (see anonymise.ts for what
  * each row keeps), their match keys and stored idempotent answers are deleted, the audit
- * trail of their records keeps its field names but not their values, and each lead's journey
- * is terminated through the outbox. The rows themselves stay, so reports count the same.
+ * trail of their records keeps its field names but not their values, each lead's journey
+ * is terminated through the outbox, and the keys their Temporal payloads were encrypted with
+ * are destroyed. The rows themselves stay, so reports count the same.
  *
  * Kept on purpose: issued invoices (buyer and seller as printed) and payments, which tax law
  * requires unchanged (Art. 17(3)(b)); and the fact that consent was given or withdrawn and
@@ -31,6 +33,11 @@ export interface ErasureResult {
   deleted: Record<string, number>
   /** Journeys told to stop (`lead/<id>`), through the outbox. */
   terminatedJourneys: string[]
+  /**
+   * Subjects whose Temporal payload keys were destroyed (`lead:<id>`, `account:<id>`): their
+   * workflow histories can no longer be decoded. The caller drops its cached copies.
+   */
+  destroyedPayloadKeys: string[]
 }
 
 // Key order does not count: jsonb stores an object's keys in its own order.
@@ -224,9 +231,17 @@ export async function eraseSubject(
       }
       const auditEvents = await scrubAuditTrail(tx, holdings)
       const supersededEvents = await stopJourneys(tx, ctx, subject.leadIds)
+      // What Temporal holds of them (journey inputs, signals, SDRs' notes, conversion
+      // details) was encrypted under these keys: without them it is noise, on every server
+      // and in every backup of it.
+      const payloadSubjects = [
+        ...subject.leadIds.map((id) => `lead:${id}`),
+        ...holdings.personalAccounts.map((a) => `account:${a.id}`),
+      ]
+      const payloadKeys = await destroyPayloadKeys(tx, payloadSubjects, at)
       const summary = {
         anonymised: { ...anonymised, auditEvents },
-        deleted: { ...deleted, pendingOutboxEvents: supersededEvents },
+        deleted: { ...deleted, pendingOutboxEvents: supersededEvents, payloadKeys },
       }
       const { id } = await recordPrivacyRequest(tx, ctx, { kind: 'erasure', subject, summary, at })
       // Each record's own history shows that it was erased, and by which request.
@@ -251,6 +266,7 @@ export async function eraseSubject(
         anonymised: summary.anonymised,
         deleted: summary.deleted,
         terminatedJourneys: subject.leadIds.map(leadJourneyId),
+        destroyedPayloadKeys: payloadSubjects,
       }
     },
     { maxWait: 10_000, timeout: 120_000 },

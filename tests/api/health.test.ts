@@ -227,6 +227,7 @@ const CRM_OPERATIONS: [method: string, path: string, status: string][] = [
 const SECURITY_OPERATIONS: [method: string, path: string, status: string][] = [
   ['post', '/v1/auth/login', '200'],
   ['post', '/v1/auth/logout', '204'],
+  ['post', '/codec/decode', '200'],
   ['get', '/v1/auth/me', '200'],
   ['post', '/v1/auth/password', '204'],
   ['get', '/v1/users', '200'],

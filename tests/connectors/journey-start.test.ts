@@ -48,7 +48,7 @@ beforeAll(async () => {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
   })
   app = await buildTestApp({ config, db: database.db })
-  temporal = testTemporalClient(config)
+  temporal = testTemporalClient(config, database.db)
 })
 afterAll(async () => {
   await temporal?.connection.close()

@@ -45,7 +45,7 @@ beforeAll(async () => {
     activityOverrides: { email: createSendGridTransport({ apiKey: 'SG.test-key', baseUrl: sendgrid.url }) },
   })
   app = await buildTestApp({ config, db: database.db })
-  temporal = testTemporalClient(config)
+  temporal = testTemporalClient(config, database.db)
   // One person walks the whole flow here, so they hold every permission (roles are tested in access-*.test.ts).
   await database.db.user.create({
     data: { id: SDR, name: 'Arjun Rao', email: 'arjun@leadwire.test', role: 'admin' },

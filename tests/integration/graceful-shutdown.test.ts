@@ -16,7 +16,7 @@ afterAll(async () => {
 describe('API shutdown', () => {
   it('finishes in-flight requests, refuses new ones, then closes', async () => {
     const config = testConfig()
-    const temporal = testTemporalClient(config)
+    const temporal = testTemporalClient(config, database.db)
     const app = await buildApp({
       services: createApiServices({ config, db: database.db, temporal, log: silentLog }),
       logger: silentLog,

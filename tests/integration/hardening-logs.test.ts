@@ -24,7 +24,7 @@ const EMAIL = 'meera.iyer@leadwire.test'
 beforeAll(async () => {
   database = await createTestDatabase()
   const config = testConfig()
-  const temporal = testTemporalClient(config)
+  const temporal = testTemporalClient(config, database.db)
   const logger = createLogger(
     { LOG_LEVEL: 'info', LOG_PRETTY: false },
     { name: 'api' },

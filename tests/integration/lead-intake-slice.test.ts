@@ -86,7 +86,7 @@ describe('a lead posted to the API starts its journey through the outbox', () =>
       const event = await database.db.outboxEvent.findFirstOrThrow({ where: { aggregateId: lead.id } })
       expect(event.dispatchedAt).not.toBeNull()
       expect(event.requestId).toBe('req-slice-1')
-      const { client } = testTemporalClient(config)
+      const { client } = testTemporalClient(config, database.db)
       const description = await client.workflow.getHandle(`lead/${lead.id}`).describe()
       expect(description.memo).toEqual({ requestId: 'req-slice-1' })
       expect(description.taskQueue).toBe(taskQueue)
@@ -101,7 +101,7 @@ describe('a lead posted to the API starts its journey through the outbox', () =>
     const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue })
     const worker = await startTestWorker({ config, db: database.db, databaseUrl: database.url, taskQueue })
     const app = await buildTestApp({ config, db: database.db })
-    const { client, connection } = testTemporalClient(config)
+    const { client, connection } = testTemporalClient(config, database.db)
     const status = async (id: string) =>
       (await client.workflow.getHandle(`lead/${id}`).describe()).status.name
     try {
@@ -161,7 +161,7 @@ describe('a lead posted to the API starts its journey through the outbox', () =>
     const taskQueue = uniqueTaskQueue('notify')
     // A poll interval of a minute: only the outbox trigger's NOTIFY can explain a quick hand-over.
     const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, OUTBOX_POLL_INTERVAL_MS: '60000' })
-    const { client, connection } = testTemporalClient(config)
+    const { client, connection } = testTemporalClient(config, database.db)
     const relay = relayFor(config, client)
     const app = await buildTestApp({ config, db: database.db })
     await relay.start()
@@ -214,7 +214,7 @@ describe('a lead posted to the API starts its journey through the outbox', () =>
       OUTBOX_DISPATCH_TIMEOUT_MS: '1000',
       OUTBOX_RELAY_ENABLED: 'false',
     })
-    const { client, connection } = testTemporalClient(config, address)
+    const { client, connection } = testTemporalClient(config, database.db, address)
     const relay = relayFor(config, client)
     const app = await buildTestApp({ config, db: database.db, temporalAddress: address })
     let server: DevServer | undefined
@@ -301,7 +301,7 @@ describe('a lead posted to the API starts its journey through the outbox', () =>
     const taskQueue = uniqueTaskQueue('relays')
     const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, OUTBOX_BATCH_SIZE: '7' })
     const app = await buildTestApp({ config, db: database.db })
-    const { client, connection } = testTemporalClient(config)
+    const { client, connection } = testTemporalClient(config, database.db)
     const relays = [1, 2, 3].map(() => relayFor(config, client))
     try {
       const leads = await Promise.all(

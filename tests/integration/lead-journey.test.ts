@@ -296,7 +296,7 @@ describe('the lead journey through the API', () => {
     ).toBe(1)
 
     // The account's lifecycle workflow starts through the outbox and scores its health.
-    const client = testTemporalClient(config)
+    const client = testTemporalClient(config, database.db)
     try {
       await waitFor(
         async () =>

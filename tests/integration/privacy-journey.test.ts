@@ -46,7 +46,7 @@ it('terminates the erased lead’s journey through the outbox', async () => {
   })
   expect(captured.statusCode, captured.body).toBe(202)
   const leadId = captured.json<{ id: string }>().id
-  const temporal = testTemporalClient(config)
+  const temporal = testTemporalClient(config, database.db)
   try {
     const handle = temporal.client.workflow.getHandle(leadJourneyId(leadId))
     const status = async () => (await handle.describe().catch(() => null))?.status.name

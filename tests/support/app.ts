@@ -19,7 +19,7 @@ export async function buildTestApp(options: {
   connectors?: readonly Connector[]
   clock?: () => Date
 }): Promise<FastifyInstance> {
-  const temporal = testTemporalClient(options.config, options.temporalAddress)
+  const temporal = testTemporalClient(options.config, options.db, options.temporalAddress)
   const app = await buildApp({
     services: createApiServices({ ...options, temporal, log: silentLog }),
     logger: silentLog,
@@ -38,14 +38,14 @@ export async function buildTestApp(options: {
  * A test file's own database and app, created before its tests and dropped after them.
  * Read `.app` and `.database` inside tests (they are set by the beforeAll hook).
  */
-export function useTestApp(options: { truncateAfterEach?: boolean } = {}): {
+export function useTestApp(options: { truncateAfterEach?: boolean; config?: Record<string, string> } = {}): {
   app: FastifyInstance
   database: TestDatabase
 } {
   const ctx = {} as { app: FastifyInstance; database: TestDatabase }
   beforeAll(async () => {
     ctx.database = await createTestDatabase()
-    ctx.app = await buildTestApp({ config: testConfig(), db: ctx.database.db })
+    ctx.app = await buildTestApp({ config: testConfig(options.config), db: ctx.database.db })
   })
   afterAll(async () => {
     await ctx.app?.close()

@@ -6,6 +6,7 @@ import type { Config } from '../../platform/config.js'
 import type { Db } from '../../platform/database/prisma.js'
 import { createLogger } from '../../platform/logger.js'
 import { connectWorker, createTemporalClient } from '../../platform/temporal/connection.js'
+import { createPayloadCodec } from '../../platform/temporal/payload-codec.js'
 import { installTemporalRuntime } from '../../platform/temporal/runtime.js'
 import { createWorkerRuntime, WORKFLOWS_ENTRY, type WorkerRuntime } from '../../platform/worker-runtime.js'
 
@@ -27,8 +28,10 @@ export function uniqueTaskQueue(prefix = 'test'): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`
 }
 
-export function testTemporalClient(config: Config, address = inject('temporalAddress')) {
-  return createTemporalClient({ ...config, address })
+/** A client as the API builds it: its payloads encrypted with the keys in `db`. */
+export function testTemporalClient(config: Config, db: Db, address = inject('temporalAddress')) {
+  const payload = createPayloadCodec(db, config)
+  return { ...createTemporalClient({ ...config, address }, payload.codec), ...payload }
 }
 
 export interface TestWorker {
@@ -48,8 +51,10 @@ export async function startTestWorker(options: {
   installTemporalRuntime(silentLog)
   const address = options.address ?? inject('temporalAddress')
   const connection = await connectWorker({ ...options.config, address })
-  const { client, connection: clientConnection } = createTemporalClient({ ...options.config, address })
+  const { codec } = createPayloadCodec(options.db, options.config)
+  const { client, connection: clientConnection } = createTemporalClient({ ...options.config, address }, codec)
   const runtime = await createWorkerRuntime({
+    payloadCodec: codec,
     config: options.config,
     db: options.db,
     databaseUrl: options.databaseUrl,

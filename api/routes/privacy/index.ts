@@ -52,14 +52,20 @@ const privacy: FastifyPluginAsyncTypebox = async (app) => {
           'In one transaction: names become "Erased"; emails, phones, addresses, company and job details, free text, ' +
           'raw payloads, decision inputs, timeline texts, task texts and the audit values of their records are ' +
           'removed; match keys and stored idempotent answers are deleted; each lead’s journey is terminated ' +
-          'through the outbox. Ids, statuses, scores, stages, owners, times, channels and campaign dimensions stay, ' +
+          'through the outbox, and the keys its Temporal payloads were encrypted with are destroyed, so its workflow ' +
+          'history cannot be decoded any more. Ids, statuses, scores, stages, owners, times, channels and campaign dimensions stay, ' +
           'so reports count the same. The fact of consent (status, channels, when) stays as proof. Issued invoices ' +
           'are kept as printed (tax law). Erasing again changes nothing.',
         body: SubjectBody,
         response: { 200: ErasureResult, ...problemResponses },
       },
     },
-    async (request) => eraseSubject(db, writeContext(request), request.body, options()),
+    async (request) => {
+      const erased = await eraseSubject(db, writeContext(request), request.body, options())
+      // Other processes drop their copies within PAYLOAD_KEY_CACHE_SECONDS.
+      app.services.payloadKeys.forget(erased.destroyedPayloadKeys)
+      return erased
+    },
   )
 
   app.get(
