@@ -4,6 +4,10 @@ import {
   type AssignmentState,
 } from '../domain/assignment/assign.rules.js'
 import type { AssignmentRuleSet } from '../domain/assignment/assignment-rules.js'
+import {
+  assignmentDecisionInputs,
+  type AssignmentDecisionInputs,
+} from '../domain/rules/decision-replay.rules.js'
 import type { Tx } from '../platform/database/prisma.js'
 import type { Assessment } from './steps/assess.js'
 
@@ -14,12 +18,14 @@ import type { Assessment } from './steps/assess.js'
  * each decision sees the loads and cursors the previous one left (decideAssignment is pure),
  * and the counters and cursors are written back once. It all rolls back with the transaction.
  * Each lead is judged at its receivedAt (out of office, capacity), as its capture is.
+ * Each decision comes with its inputs, the state it saw included: the lead_decision row keeps
+ * them, so the decision can be replayed (ingestion/rules/replay-decisions.ts).
  */
 export async function assignLeads(
   tx: Tx,
   leads: readonly Assessment[],
   rules: AssignmentRuleSet,
-): Promise<AssignmentDecision[]> {
+): Promise<{ decision: AssignmentDecision; inputs: AssignmentDecisionInputs }[]> {
   if (leads.length === 0) return []
   const pool = [...new Set(rules.rules.flatMap((r) => r.pool))].sort()
   const cursorKeys = rules.rules.flatMap((r) => [r.id, ...r.pool.map((u) => `${r.id}:${u}`)])
@@ -54,11 +60,9 @@ export async function assignLeads(
   const added = new Map<string, number>()
   const moved = new Map<string, number>()
   const decisions = leads.map((a) => {
-    const decision = decideAssignment(
-      { lead: a.draft, score: a.score.score, now: a.draft.receivedAt },
-      rules,
-      state,
-    )
+    const input = { lead: a.draft, score: a.score.score, now: a.draft.receivedAt }
+    const inputs = assignmentDecisionInputs(input, state)
+    const decision = decideAssignment(input, rules, state)
     const person = decision.ownerId ? state.people[decision.ownerId] : undefined
     if (decision.ownerId && person) {
       person.openLoad += 1
@@ -68,7 +72,7 @@ export async function assignLeads(
       state.cursors[decision.cursor.ruleId] = decision.cursor.value
       moved.set(decision.cursor.ruleId, decision.cursor.value)
     }
-    return decision
+    return { decision, inputs }
   })
 
   if (added.size > 0) {

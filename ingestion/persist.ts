@@ -1,5 +1,6 @@
 import { uuidv7 } from 'uuidv7'
 import type { AssignmentDecision } from '../domain/assignment/assign.rules.js'
+import type { AssignmentDecisionInputs } from '../domain/rules/decision-replay.rules.js'
 import type { Actor } from '../domain/lead/lead-capture.js'
 import { mergeLeads } from '../domain/dedupe/merge.rules.js'
 import { engagementEventForCapture } from '../domain/scoring/capture-engagement.rules.js'
@@ -240,6 +241,7 @@ export async function persistCapture(tx: Tx, input: PersistInput): Promise<Persi
   }
 
   let assignment: AssignmentDecision | null = null
+  let assignmentInputs: AssignmentDecisionInputs | null = null
   let outcome: CaptureOutcome = 'created'
   let masterScore = a.score.score
   let placement: { ownerId: string | null; queue: string | null; reason: string; assignedAt: Date | null }
@@ -265,8 +267,9 @@ export async function persistCapture(tx: Tx, input: PersistInput): Promise<Persi
       assignedAt: null,
     }
   } else {
-    const [decision] = await assignLeads(tx, [a], rules.assignment)
-    assignment = decision!
+    const [assigned] = await assignLeads(tx, [a], rules.assignment)
+    assignment = assigned!.decision
+    assignmentInputs = assigned!.inputs
     placement = {
       ownerId: assignment.ownerId,
       queue: assignment.queue,
@@ -306,6 +309,8 @@ export async function persistCapture(tx: Tx, input: PersistInput): Promise<Persi
       inputs: { evidence: a.capture.consent ?? null },
       outcome: a.consent,
     },
+    // Score and assignment decisions keep everything their rule read (for an assignment, the
+    // pool's state as it saw it), so a day of them can be replayed (rules/replay-decisions.ts).
     {
       kind: 'score',
       rule_version: a.score.version,
@@ -317,7 +322,7 @@ export async function persistCapture(tx: Tx, input: PersistInput): Promise<Persi
           {
             kind: 'assignment',
             rule_version: assignment.version,
-            inputs: { lead: a.draft, score: a.score.score },
+            inputs: assignmentInputs,
             outcome: assignment,
           },
         ]

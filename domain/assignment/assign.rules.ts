@@ -62,6 +62,14 @@ export interface AssignmentInput {
   now: string
 }
 
+export interface AssignmentOptions {
+  /**
+   * People who may not take this lead whatever their availability: a lead re-routed because
+   * its owner missed the first-contact SLA skips everyone who already had it this cycle.
+   */
+  exclude?: readonly string[]
+}
+
 interface Pick {
   ownerId: string
   /** What the strategy did, e.g. "round robin, next in pool after u1 → u2". */
@@ -100,7 +108,15 @@ function matchCriteria(when: AssignmentCriteria, lead: DraftLead, score: number)
   return { matched: true, why: met.length > 0 ? met.join(', ') : 'no criteria, matches every lead' }
 }
 
-function whyIneligible(userId: string, state: AssignmentState, now: number): string | null {
+/** What every strategy checks a pool member against. */
+interface Eligibility {
+  state: AssignmentState
+  now: number
+  excluded: ReadonlySet<string>
+}
+
+function whyIneligible(userId: string, { state, now, excluded }: Eligibility): string | null {
+  if (excluded.has(userId)) return 'already had this lead'
   const person = own(state.people, userId)
   if (person === undefined) return 'no availability record'
   if (!person.available) return 'unavailable'
@@ -120,7 +136,8 @@ const skippedNote = (skipped: string[]) => (skipped.length > 0 ? `; skipped ${sk
 const storedCount = (n: number | undefined) =>
   typeof n === 'number' && Number.isFinite(n) && n > 0 ? Math.floor(n) : 0
 
-function roundRobin(rule: AssignmentRule, state: AssignmentState, now: number): Pick | Blocked {
+function roundRobin(rule: AssignmentRule, e: Eligibility): Pick | Blocked {
+  const { state } = e
   const n = rule.pool.length
   const stored = own(state.cursors, rule.id)
   // The pool may have shrunk since the cursor was written, hence the modulo.
@@ -131,7 +148,7 @@ function roundRobin(rule: AssignmentRule, state: AssignmentState, now: number): 
 
   const skipped: string[] = []
   for (const { userId, index } of rotation) {
-    const why = whyIneligible(userId, state, now)
+    const why = whyIneligible(userId, e)
     if (why !== null) {
       skipped.push(`${userId} (${why})`)
       continue
@@ -147,12 +164,13 @@ function roundRobin(rule: AssignmentRule, state: AssignmentState, now: number): 
   return { blocked: skipped }
 }
 
-function loadBalanced(rule: AssignmentRule, state: AssignmentState, now: number): Pick | Blocked {
+function loadBalanced(rule: AssignmentRule, e: Eligibility): Pick | Blocked {
+  const { state } = e
   const skipped: string[] = []
   let best: Person | undefined
   let eligible = 0
   for (const userId of rule.pool) {
-    const why = whyIneligible(userId, state, now)
+    const why = whyIneligible(userId, e)
     const person = own(state.people, userId)
     if (why !== null || person === undefined) {
       skipped.push(`${userId} (${why ?? 'no availability record'})`)
@@ -178,13 +196,14 @@ function loadBalanced(rule: AssignmentRule, state: AssignmentState, now: number)
  * (assigned + 1) / weight, so shares follow the weights and only the winner's row changes.
  * Someone added to a pool later starts at 0 and catches up before the others get leads again.
  */
-function weightedRoundRobin(rule: AssignmentRule, state: AssignmentState, now: number): Pick | Blocked {
+function weightedRoundRobin(rule: AssignmentRule, e: Eligibility): Pick | Blocked {
+  const { state } = e
   const skipped: string[] = []
   let best: { userId: string; assigned: number; weight: number } | undefined
   for (const userId of rule.pool) {
     const weight = own(state.people, userId)?.weight ?? 0
     const why =
-      whyIneligible(userId, state, now) ?? (weight > 0 && Number.isFinite(weight) ? null : `weight ${weight}`)
+      whyIneligible(userId, e) ?? (weight > 0 && Number.isFinite(weight) ? null : `weight ${weight}`)
     if (why !== null) {
       skipped.push(`${userId} (${why})`)
       continue
@@ -214,7 +233,8 @@ const describeRule = (rule: AssignmentRule) => `${rule.label} (rule ${rule.id})`
 /**
  * Picks an owner for a lead: the rules are tried in order and the first one whose criteria
  * match and whose pool has an eligible person decides. Eligible means available, back from
- * any out-of-office (outOfOfficeUntil <= now) and below capacity. A rule that matches but
+ * any out-of-office (outOfOfficeUntil <= now), below capacity and not in `options.exclude`
+ * (an SLA re-route skips everyone who already had the lead). A rule that matches but
  * has nobody eligible is recorded in the path and the next rule is tried (overflow); when no
  * rule yields an owner the lead goes to the rule set's fallbackQueue.
  *
@@ -232,9 +252,11 @@ export function decideAssignment(
   input: AssignmentInput,
   rules: AssignmentRuleSet,
   state: AssignmentState,
+  options: AssignmentOptions = {},
 ): AssignmentDecision {
   const now = Date.parse(input.now)
   if (Number.isNaN(now)) throw new Error(`now must be an ISO 8601 timestamp, got "${input.now}"`)
+  const eligibility: Eligibility = { state, now, excluded: new Set(options.exclude ?? []) }
 
   const path: AssignmentPathStep[] = []
   const overflowed: string[] = []
@@ -245,7 +267,7 @@ export function decideAssignment(
       path.push({ ruleId: rule.id, matched: false, why: match.why })
       continue
     }
-    const pick = STRATEGIES[rule.strategy](rule, state, now)
+    const pick = STRATEGIES[rule.strategy](rule, eligibility)
     if ('blocked' in pick) {
       const blocked = pick.blocked.join(', ')
       path.push({ ruleId: rule.id, matched: true, why: `${match.why}; nobody eligible: ${blocked}` })

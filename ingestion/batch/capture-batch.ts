@@ -1,5 +1,6 @@
 import { uuidv7 } from 'uuidv7'
 import type { AssignmentDecision } from '../../domain/assignment/assign.rules.js'
+import type { AssignmentDecisionInputs } from '../../domain/rules/decision-replay.rules.js'
 import type { DraftLead, ValidationIssue } from '../../domain/lead/draft-lead.js'
 import type { Actor, LeadCapture } from '../../domain/lead/lead-capture.js'
 import type { Db, Tx } from '../../platform/database/prisma.js'
@@ -292,15 +293,15 @@ export function createBatchCapture(deps: BatchCaptureDeps): BatchCapture {
     const toAssign = placements.flatMap((p, i) =>
       p.kind === 'new' && !live[i]!.assessment.quarantined ? [{ id: p.id, a: live[i]!.assessment }] : [],
     )
-    const decisions = await assignLeads(
+    const assigned = await assignLeads(
       tx,
       toAssign.map((t) => t.a),
       ctx.rules.assignment,
     )
-    const assignment = new Map<string, AssignmentDecision>(toAssign.map((t, i) => [t.id, decisions[i]!]))
+    const assignment = new Map<string, Assigned>(toAssign.map((t, i) => [t.id, assigned[i]!]))
     const placementOf = new Map<string, { ownerId: string | null; queue: string | null }>()
     for (const [id, a] of created) {
-      const d = assignment.get(id)
+      const d = assignment.get(id)?.decision
       placementOf.set(
         id,
         a.quarantined ? { ownerId: null, queue: 'spam-review' } : { ownerId: d!.ownerId, queue: d!.queue },
@@ -331,7 +332,7 @@ export function createBatchCapture(deps: BatchCaptureDeps): BatchCapture {
           ['duplicate_reason', JSON.stringify(p.reason), 'jsonb'],
         )
       } else {
-        const d = assignment.get(p.id)
+        const d = assignment.get(p.id)?.decision
         columns.push(
           ['owner_id', d?.ownerId ?? null, 'text'],
           ['queue', a.quarantined ? 'spam-review' : (d?.queue ?? null), 'text'],
@@ -513,17 +514,26 @@ export function createBatchCapture(deps: BatchCaptureDeps): BatchCapture {
   }
 }
 
-/** A draft without its empty fields: what a decision needs to be replayed, at half the bytes. */
+/**
+ * A draft without its empty fields: what a decision needs to be replayed, at half the bytes
+ * (a replay reads a missing field as null, or false: decision-replay.rules.ts storedDraft).
+ */
 function compactDraft(draft: DraftLead): Partial<DraftLead> {
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(draft)) if (v !== null && v !== false) out[k] = v
   return out as Partial<DraftLead>
 }
 
+/** A new lead's assignment decision and the inputs it keeps for replay (assignLeads). */
+interface Assigned {
+  decision: AssignmentDecision
+  inputs: AssignmentDecisionInputs
+}
+
 async function writeFollowUps(
   tx: Tx,
   written: { row: PreparedRow; p: Exclude<Placement, { kind: 'skip' }> }[],
-  assignment: Map<string, AssignmentDecision>,
+  assignment: Map<string, Assigned>,
   options: BatchOptions,
   now: Date,
 ): Promise<void> {
@@ -585,17 +595,13 @@ async function writeFollowUps(
       outcome: a.score,
     })
     if (d) {
-      const lead = a.draft
       decisions.push({
         lead_id: id,
         kind: 'assignment',
-        rule_version: d.version,
-        // What assignment rules read (domain/assignment/assignment-rules.ts AssignmentCriteria).
-        inputs: {
-          lead: { channel: lead.channel, country: lead.country, state: lead.state, industry: lead.industry },
-          score: a.score.score,
-        },
-        outcome: d,
+        rule_version: d.decision.version,
+        // What the rule read: the criteria fields, the score, the time and the pool's state then.
+        inputs: d.inputs,
+        outcome: d.decision,
       })
     }
     if (a.issues.length > 0) {

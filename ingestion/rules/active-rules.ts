@@ -1,13 +1,5 @@
-import {
-  DEFAULT_ASSIGNMENT_RULES,
-  parseAssignmentRuleSet,
-  type AssignmentRuleSet,
-} from '../../domain/assignment/assignment-rules.js'
-import {
-  DEFAULT_SCORING_RULES,
-  parseScoringRuleSet,
-  type ScoringRuleSet,
-} from '../../domain/scoring/scoring-rules.js'
+import { parseAssignmentRuleSet, type AssignmentRuleSet } from '../../domain/assignment/assignment-rules.js'
+import { parseScoringRuleSet, type ScoringRuleSet } from '../../domain/scoring/scoring-rules.js'
 import {
   DEFAULT_JOURNEY_POLICY,
   parseJourneyPolicy,
@@ -15,6 +7,7 @@ import {
 } from '../../domain/journey/journey-policy.js'
 import type { TerritoryDefinition } from '../../domain/territory/territory.rules.js'
 import type { Db } from '../../platform/database/prisma.js'
+import { BUILT_IN_RULES } from './rule-versions.js'
 
 export interface ActiveRules {
   scoring: ScoringRuleSet
@@ -50,12 +43,13 @@ export function createRuleCache(db: Db, ttlMs = 5000): RuleCache {
       ? parseJourneyPolicy({ ...(journey.definition as object), version: journey.version })
       : null
     return {
+      // Until a version is saved the built-in rules decide, as version 0 (rule-versions.ts).
       scoring: scoring
         ? parseScoringRuleSet({ ...(scoring.definition as object), version: scoring.version })
-        : DEFAULT_SCORING_RULES,
+        : BUILT_IN_RULES.scoring,
       assignment: assignment
         ? parseAssignmentRuleSet({ ...(assignment.definition as object), version: assignment.version })
-        : DEFAULT_ASSIGNMENT_RULES,
+        : BUILT_IN_RULES.assignment,
       // A stored policy was validated when saved; one that no longer parses falls back.
       journey: journeyPolicy?.ok ? journeyPolicy.value : DEFAULT_JOURNEY_POLICY,
       territories: territories.map((t) => ({

@@ -222,6 +222,10 @@ const CRM_OPERATIONS: [method: string, path: string, status: string][] = [
   ['get', '/v1/reports/funnel', '200'],
   ['get', '/v1/reports/attribution', '200'],
   ['get', '/v1/reports/sdr-performance', '200'],
+  ['post', '/v1/rule-sets/{kind}/drafts', '201'],
+  ['post', '/v1/rule-sets/{kind}/drafts/{version}/activate', '200'],
+  ['post', '/v1/rule-sets/{kind}/drafts/{version}/evaluate', '200'],
+  ['post', '/v1/rule-sets/{kind}/evaluate', '200'],
 ]
 
 const SECURITY_OPERATIONS: [method: string, path: string, status: string][] = [

@@ -3,6 +3,8 @@ import { createJourneyActivities } from '../../activities/journey.activities.js'
 import { DEFAULT_JOURNEY_POLICY } from '../../domain/journey/journey-policy.js'
 import { createRuleCache } from '../../ingestion/rules/active-rules.js'
 import { useTestApp } from '../support/app.js'
+import { userWithRole } from '../support/auth.js'
+import { expectProblem } from '../support/problem.js'
 
 /* Rule sets as versioned data through the API: the journey policy makes the playbook configurable. */
 
@@ -77,5 +79,123 @@ describe('/v1/rule-sets', () => {
   it('refuses an unknown kind as a bad path (400)', async () => {
     const res = await ctx.app.inject({ method: 'GET', url: '/v1/rule-sets/pricing' })
     expect(res.statusCode).toBe(400)
+  })
+})
+
+const SCORING = {
+  fitMax: 60,
+  engagementMax: 40,
+  fit: [{ id: 'india', label: 'India', points: 30, when: { field: 'country', in: ['IN'] } }],
+  engagement: [{ id: 'opens', label: 'Opens', event: 'emailOpen', pointsEach: 5, max: 40 }],
+}
+const inject = (method: 'GET' | 'POST', url: string, payload?: unknown, headers?: Record<string, string>) =>
+  ctx.app.inject({
+    method,
+    url: `/v1/rule-sets${url}`,
+    ...(payload ? { payload } : {}),
+    ...(headers ? { headers } : {}),
+  })
+
+describe('/v1/rule-sets drafts', () => {
+  it('saves a draft as the next version without activating it, then activates it, each audited', async () => {
+    const active = await post('scoring', SCORING)
+    expect(active.json()).toMatchObject({ version: 1 })
+    const draft = await inject('POST', '/scoring/drafts', {
+      definition: { ...SCORING, fitMax: 70, engagementMax: 30 },
+    })
+    expect(draft.statusCode, draft.body).toBe(201)
+    expect(draft.json()).toMatchObject({ kind: 'scoring', version: 2, status: 'draft', activatedAt: null })
+    expect((await inject('GET', '/scoring')).json()).toMatchObject({ version: 1 })
+    expect((await createRuleCache(ctx.database.db).get()).scoring.version).toBe(1)
+
+    const activated = await inject('POST', '/scoring/drafts/2/activate')
+    expect(activated.statusCode, activated.body).toBe(200)
+    expect(activated.json()).toMatchObject({ version: 2, source: 'stored', definition: { fitMax: 70 } })
+    expect((await inject('GET', '/scoring')).json()).toMatchObject({ version: 2 })
+    const rows = await ctx.database.db.ruleSet.findMany({
+      where: { kind: 'scoring' },
+      orderBy: { version: 'asc' },
+    })
+    expect(rows.map((r) => `${r.version}:${r.status}`)).toEqual(['1:retired', '2:active'])
+
+    const audit = await ctx.database.db.auditEvent.findMany({
+      where: { entity: 'rule_set' },
+      orderBy: { id: 'asc' },
+    })
+    expect(audit.map((a) => `${a.action}:${a.entityId === rows[0]!.id ? 1 : 2}:${a.actorId}`)).toEqual([
+      'create:1:user:test-admin',
+      'draft:2:user:test-admin',
+      'retire:1:user:test-admin',
+      'activate:2:user:test-admin',
+    ])
+    expect(audit[1]!.changes).toMatchObject({ status: { to: 'draft' }, definition: { to: { fitMax: 70 } } })
+
+    expectProblem(await inject('POST', '/scoring/drafts/2/activate'), 409, 'conflict')
+  })
+
+  it('refuses an invalid draft with pointers (422), and an unknown version with 404', async () => {
+    const bad = await inject('POST', '/assignment/drafts', {
+      definition: {
+        rules: [{ id: 'a:b', label: 'x', when: { countries: ['India'] }, pool: [], strategy: 'fifo' }],
+      },
+    })
+    const problem = expectProblem(bad, 422, 'rule_violation')
+    expect(problem.errors?.map((e) => e.pointer)).toEqual(
+      expect.arrayContaining([
+        '/body/definition/rules/0/id',
+        '/body/definition/rules/0/when/countries/0',
+        '/body/definition/rules/0/pool',
+        '/body/definition/rules/0/strategy',
+        '/body/definition/fallbackQueue',
+      ]),
+    )
+    const inline = await inject('POST', '/scoring/evaluate', { definition: { ...SCORING, fitMax: 'lots' } })
+    expect(expectProblem(inline, 422, 'rule_violation').errors?.map((e) => e.pointer)).toContain(
+      '/body/definition/fitMax',
+    )
+    expectProblem(await inject('POST', '/scoring/evaluate', { days: 7 }), 422, 'rule_violation')
+    expectProblem(await inject('POST', '/scoring/drafts/7/activate'), 404, 'not_found')
+    expectProblem(await inject('POST', '/scoring/drafts/7/evaluate', {}), 404, 'not_found')
+    expectProblem(await inject('POST', '/scoring/evaluate', { version: 7 }), 404, 'not_found')
+    expect((await inject('POST', '/journey/evaluate', { definition: {} })).statusCode).toBe(400)
+    expect(await ctx.database.db.ruleSet.count()).toBe(0)
+  })
+
+  it('evaluates a stored draft and an inline one alike, with the window, totals and assumptions', async () => {
+    await inject('POST', '/scoring/drafts', { definition: SCORING })
+    const stored = await inject('POST', '/scoring/drafts/1/evaluate', { days: 3 })
+    expect(stored.statusCode, stored.body).toBe(200)
+    expect(stored.json()).toMatchObject({
+      kind: 'scoring',
+      version: 1,
+      window: { days: 3 },
+      totals: { evaluated: 0, changed: 0, bandChanged: 0, ownerChanged: 0, notEvaluated: 0 },
+      items: [],
+      nextCursor: null,
+    })
+    expect(stored.json().assumptions[0]).toMatch(/cold below 40, warm 40 to 69, hot 70 and above/)
+    const inline = await inject('POST', '/scoring/evaluate', { definition: SCORING })
+    expect(inline.json()).toMatchObject({ version: null, window: { days: 7 } })
+  })
+
+  it('lets rule_set readers evaluate but only rule_set writers save and activate', async () => {
+    const reader = await userWithRole(ctx.database.db, 'read_only')
+    const marketing = await userWithRole(ctx.database.db, 'marketing')
+    expectProblem(
+      await inject('POST', '/scoring/drafts', { definition: SCORING }, reader.headers),
+      403,
+      'forbidden',
+    )
+    const saved = await inject('POST', '/scoring/drafts', { definition: SCORING }, marketing.headers)
+    expect(saved.json()).toMatchObject({ version: 1, createdBy: `user:${marketing.id}` })
+    expect((await inject('POST', '/scoring/drafts/1/evaluate', {}, reader.headers)).statusCode).toBe(200)
+    expectProblem(
+      await inject('POST', '/scoring/drafts/1/activate', undefined, reader.headers),
+      403,
+      'forbidden',
+    )
+    expect(
+      (await inject('POST', '/scoring/drafts/1/activate', undefined, marketing.headers)).statusCode,
+    ).toBe(200)
   })
 })

@@ -84,7 +84,7 @@ describe('a capture goes through every governance step', () => {
       consent: { status: 'granted', source: 'web_form:pricing', textVersion: 'v3' },
       attribution: { touches: 1, firstTouch: { source: 'google', medium: 'cpc', campaign: 'diwali-sale' } },
     })
-    expect(d.scoring.ruleVersion).toBe(1)
+    expect(d.scoring.ruleVersion).toBe(0) // the built-in rules: no version saved yet
     expect(d.scoring.breakdown.length).toBeGreaterThan(0)
     expect(d.scoring.explanation).toMatch(/\/100/)
 
