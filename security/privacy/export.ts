@@ -22,6 +22,18 @@ export interface SubjectExport {
   data: ExportData
 }
 
+/**
+ * An assignment decision keeps the state it was made on (who was available, their loads,
+ * capacities and weights) so it can be replayed: that is about the team, not the person,
+ * and is left out of what the person receives.
+ */
+function withoutColleagues<D extends { inputs: unknown }>(decision: D): D {
+  const inputs = decision.inputs
+  if (inputs === null || typeof inputs !== 'object' || !('state' in inputs)) return decision
+  const { state: _state, ...rest } = inputs as Record<string, unknown>
+  return { ...decision, inputs: rest }
+}
+
 export async function exportSubject(
   db: Db,
   ctx: WriteContext,
@@ -32,8 +44,9 @@ export async function exportSubject(
   return db.$transaction(
     async (tx) => {
       const subject = await findSubject(tx, query, options)
-      const { needles: _needles, ...tables } = await loadHoldings(tx, subject)
-      const counts = countsOf({ needles: _needles, ...tables })
+      const { needles: _needles, ...holdings } = await loadHoldings(tx, subject)
+      const counts = countsOf({ needles: _needles, ...holdings })
+      const tables = { ...holdings, decisions: holdings.decisions.map(withoutColleagues) }
       const { id } = await recordPrivacyRequest(tx, ctx, {
         kind: 'export',
         subject,

@@ -769,7 +769,15 @@ describe('replayable, explainable scoring and routing', () => {
     })
     const definition = v2.definition as { fit: { id: string; label: string }[] }
     for (const rule of definition.fit) if (rule.id === 'completeness') rule.label = 'Profile data'
-    await db.ruleSet.update({ where: { id: v2.id }, data: { definition } })
+    // The database refuses it (trigger rule_set_immutable); only someone who switches triggers
+    // off, as this test does, can do it, and the replay is what catches them.
+    await expect(db.ruleSet.update({ where: { id: v2.id }, data: { definition } })).rejects.toThrow(
+      /immutable/,
+    )
+    await db.$transaction([
+      db.$executeRaw`SET LOCAL session_replication_role = replica`,
+      db.ruleSet.update({ where: { id: v2.id }, data: { definition } }),
+    ])
     const underV2 = await db.leadDecision.findMany({ where: { kind: 'score', ruleVersion: 2 } })
     const renamed = underV2.filter((d) =>
       (d.outcome as { breakdown: { ruleId: string }[] }).breakdown.some((l) => l.ruleId === 'completeness'),

@@ -99,6 +99,14 @@ it('exports every part of the person’s record, found by phone in national form
   expect(d['touches']!.map((t) => t['source'])).toContain('google')
   expect(d['consentRecords']!.map((c) => c['status'])).toEqual(['granted', 'withdrawn'])
   expect(d['decisions']!.length).toBeGreaterThan(5)
+  // An assignment keeps the team's state it was decided on (for replay): not the person's data.
+  const assignments = await ctx.database.db.leadDecision.findMany({
+    where: { kind: 'assignment', leadId: { in: body.subject.leadIds } },
+  })
+  expect(assignments.some((a) => 'state' in (a.inputs as object))).toBe(true)
+  const exported = d['decisions']!.filter((x) => x['kind'] === 'assignment')
+  expect(exported).toHaveLength(assignments.length)
+  for (const x of exported) expect(x['inputs']).not.toHaveProperty('state')
   expect(d['activities']!.map((a) => a['kind'])).toEqual(
     expect.arrayContaining(['email_click', 'call', 'conversion']),
   )
