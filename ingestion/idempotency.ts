@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Prisma } from '../generated/prisma/client.js'
-import type { Tx } from '../platform/database/prisma.js'
+import type { Db, Tx } from '../platform/database/prisma.js'
 import { DomainRuleError } from '../platform/errors.js'
 
 /** Canonical JSON (sorted keys) so the same body always hashes the same. */
@@ -22,18 +22,43 @@ export interface IdempotencyClaim<T> {
   remember(response: T): Promise<void>
 }
 
+const hashOf = (body: unknown) => createHash('sha256').update(canonicalJson(body)).digest('hex')
+
+/**
+ * Answers a retry of a request that has completed, without a transaction: one statement
+ * counts the replay and returns the stored answer. Undefined when the key is new, still in
+ * flight, or reused with another body: the caller then claims it in its transaction
+ * (claimIdempotencyKey), which waits for the first request or refuses the other body.
+ */
+export async function replayIdempotencyKey<T>(
+  db: Db,
+  scope: string,
+  key: string,
+  body: unknown,
+  at: Date,
+): Promise<T | undefined> {
+  const [earlier] = await db.$queryRaw<{ response: T }[]>`
+    UPDATE idempotency_key SET replays = replays + 1, last_replay_at = ${at}
+     WHERE scope = ${scope} AND key = ${key} AND status_code <> 0 AND request_hash = ${hashOf(body)}
+    RETURNING response`
+  return earlier?.response
+}
+
 /**
  * Claims an Idempotency-Key as the first write of the caller's transaction. A concurrent
  * retry with the same key waits on the claim for that transaction, then reads its stored
- * answer instead of doing the work twice; the same key with another body is refused.
+ * answer instead of doing the work twice, and is counted in `replays` by the same
+ * statement (so a retry is never answered without being counted, nor counted twice); the
+ * same key with another body is refused, and the rollback of that refusal uncounts it.
  */
 export async function claimIdempotencyKey<T>(
   tx: Tx,
   scope: string,
   key: string,
   body: unknown,
+  at: Date,
 ): Promise<IdempotencyClaim<T>> {
-  const hash = createHash('sha256').update(canonicalJson(body)).digest('hex')
+  const hash = hashOf(body)
   const claimed = await tx.$queryRaw<{ key: string }[]>`
     INSERT INTO idempotency_key (scope, key, request_hash, status_code, response)
     VALUES (${scope}, ${key}, ${hash}, 0, '{}'::jsonb)
@@ -45,11 +70,15 @@ export async function claimIdempotencyKey<T>(
     })
   }
   if (claimed.length > 0) return { earlier: undefined, remember }
-  const earlier = await tx.idempotencyKey.findUniqueOrThrow({ where: { scope_key: { scope, key } } })
-  if (earlier.requestHash !== hash) {
+  const [earlier] = await tx.$queryRaw<{ request_hash: string; response: T }[]>`
+    UPDATE idempotency_key SET replays = replays + 1, last_replay_at = ${at}
+     WHERE scope = ${scope} AND key = ${key}
+    RETURNING request_hash, response`
+  if (!earlier) throw new Error(`idempotency key ${scope}/${key} vanished`)
+  if (earlier.request_hash !== hash) {
     throw new DomainRuleError('This Idempotency-Key was already used with a different request body.', [
       { pointer: '/headers/idempotency-key', message: 'was already used with a different request body' },
     ])
   }
-  return { earlier: earlier.response as unknown as T, remember }
+  return { earlier: earlier.response, remember }
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Prisma } from '../generated/prisma/client.js'
-import type { Tx } from '../platform/database/prisma.js'
+import type { Db, Tx } from '../platform/database/prisma.js'
 import { DomainRuleError } from '../platform/errors.js'
 import { canonicalJson } from './idempotency.js'
 
@@ -43,6 +43,41 @@ export function deliveryActivityKey(delivery: Pick<Delivery, 'connectorId' | 'ke
 
 const PLACEHOLDER = 'claimed'
 
+const requestHash = (delivery: Delivery): string | null =>
+  delivery.body === undefined ? null : createHash('sha256').update(canonicalJson(delivery.body)).digest('hex')
+
+/**
+ * Answers a redelivery of a delivery that has completed, without a transaction: one
+ * statement counts it as a duplicate and returns the first one's outcome. A retry storm
+ * (a vendor retrying, a listener reconnecting) then costs one round trip per copy instead
+ * of a transaction that holds a pooled connection. Undefined when the key is new, still in
+ * flight (the claim is not committed, so this sees no row and does not wait), or reused with
+ * another body: the caller claims it in its transaction (claimDelivery), where the primary
+ * key decides and a different body is refused.
+ */
+export async function replayDelivery<T>(
+  db: Db,
+  delivery: Delivery,
+  at: Date,
+): Promise<DeliveryRecord<T> | undefined> {
+  const hash = requestHash(delivery)
+  const [earlier] = await db.$queryRaw<
+    { outcome: string; lead_id: string | null; activity_id: string | null; result: T }[]
+  >`
+    UPDATE inbound_delivery SET duplicates = duplicates + 1, last_duplicate_at = ${at}
+     WHERE connector_id = ${delivery.connectorId} AND delivery_key = ${delivery.key}
+       AND outcome <> ${PLACEHOLDER}
+       AND (${hash}::text IS NULL OR request_hash IS NULL OR request_hash = ${hash}::text)
+    RETURNING outcome, lead_id, activity_id, result`
+  if (!earlier) return undefined
+  return {
+    outcome: earlier.outcome as DeliveryOutcome,
+    leadId: earlier.lead_id,
+    activityId: earlier.activity_id,
+    result: earlier.result,
+  }
+}
+
 /**
  * Claims a delivery as the first write of the transaction that does its work. A replay
  * (or a concurrent redelivery, which waits on the claim until the first transaction ends)
@@ -50,10 +85,7 @@ const PLACEHOLDER = 'claimed'
  * primary key enforces it: no prior SELECT can be raced.
  */
 export async function claimDelivery<T>(tx: Tx, delivery: Delivery, at: Date): Promise<DeliveryClaim<T>> {
-  const hash =
-    delivery.body === undefined
-      ? null
-      : createHash('sha256').update(canonicalJson(delivery.body)).digest('hex')
+  const hash = requestHash(delivery)
   const claimed = await tx.$queryRaw<{ key: string }[]>`
     INSERT INTO inbound_delivery (connector_id, delivery_key, request_hash, outcome, raw_ref, received_at)
     VALUES (${delivery.connectorId}, ${delivery.key}, ${hash}, ${PLACEHOLDER}, ${delivery.rawRef ?? null}, ${at})

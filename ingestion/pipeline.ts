@@ -1,8 +1,8 @@
 import type { Actor, LeadCapture } from '../domain/lead/lead-capture.js'
 import type { Db } from '../platform/database/prisma.js'
 import { recordActivity, type ActivityEntry } from './activity-log.js'
-import { claimIdempotencyKey } from './idempotency.js'
-import { claimDelivery, deliveryActivityKey, type Delivery } from './inbound-delivery.js'
+import { claimIdempotencyKey, replayIdempotencyKey } from './idempotency.js'
+import { claimDelivery, deliveryActivityKey, type Delivery, type DeliveryRecord } from './inbound-delivery.js'
 import { CaptureRaceError, persistCapture, type PersistedLead } from './persist.js'
 import type { RuleCache } from './rules/active-rules.js'
 import type { Assessment, IngestionPolicy, StepContext } from './steps/assess.js'
@@ -48,6 +48,23 @@ export interface IngestionDeps {
   clock?: () => Date
 }
 
+/**
+ * A redelivery's answer: the first delivery's. A connector's interaction may have taken the
+ * engagement way the first time (the person was known by then), so the lead comes from the
+ * ledger row when the stored answer is not a capture's.
+ */
+export function captureReplay(earlier: DeliveryRecord<unknown>): CaptureResult {
+  const first = earlier.result as Partial<CaptureResult>
+  const activityId = first.activityId ?? earlier.activityId ?? undefined
+  return {
+    ...(first as CaptureResult),
+    id: first.id ?? earlier.leadId ?? '',
+    duplicateOf: first.duplicateOf ?? null,
+    ...(activityId ? { activityId } : {}),
+    replayed: true,
+  }
+}
+
 function assess(capture: LeadCapture, ctx: StepContext): Assessment {
   const verdict = assessCapture(capture, ctx)
   if (!verdict.ok) throw validationFailed(verdict.errors)
@@ -64,6 +81,18 @@ export function createIngestion(deps: IngestionDeps): Ingestion {
 
   return {
     async capture(capture, actor, meta = {}) {
+      const idempotencyScope = `${actor.id}:lead.capture`
+      // A retry of a completed request: counted and answered in one statement, no transaction.
+      if (meta.idempotencyKey) {
+        const earlier = await replayIdempotencyKey<CaptureResult>(
+          deps.db,
+          idempotencyScope,
+          meta.idempotencyKey,
+          capture,
+          clock(),
+        )
+        if (earlier) return { ...earlier, replayed: true }
+      }
       const ctx = await context()
       // The pure steps first: a refused capture costs no transaction and writes nothing.
       const assessment = assess(capture, ctx)
@@ -72,16 +101,17 @@ export function createIngestion(deps: IngestionDeps): Ingestion {
           const idempotency = meta.idempotencyKey
             ? await claimIdempotencyKey<CaptureResult>(
                 tx,
-                `${actor.id}:lead.capture`,
+                idempotencyScope,
                 meta.idempotencyKey,
                 capture,
+                clock(),
               )
             : undefined
           if (idempotency?.earlier) return { ...idempotency.earlier, replayed: true }
           const delivery = meta.delivery
             ? await claimDelivery<CaptureResult>(tx, meta.delivery, clock())
             : undefined
-          if (delivery?.earlier) return { ...delivery.earlier.result, replayed: true }
+          if (delivery?.earlier) return captureReplay(delivery.earlier)
           const persisted = await persistCapture(tx, {
             assessment,
             actor,

@@ -2,7 +2,7 @@ import { matchKeys } from '../../domain/dedupe/match-keys.rules.js'
 import type { Actor, LeadCapture } from '../../domain/lead/lead-capture.js'
 import { normaliseCapture } from '../../domain/lead/normalise.rules.js'
 import type { EngagementEvent } from '../../domain/scoring/scoring-rules.js'
-import type { Delivery } from '../../ingestion/inbound-delivery.js'
+import { replayDelivery, type Delivery, type DeliveryRecord } from '../../ingestion/inbound-delivery.js'
 import type {
   ConsentChange,
   ConsentChangeResult,
@@ -10,7 +10,12 @@ import type {
   EngagementResult,
   LeadMaintenance,
 } from '../../ingestion/lead-maintenance.js'
-import type { CaptureActivity, CaptureResult, Ingestion } from '../../ingestion/pipeline.js'
+import {
+  captureReplay,
+  type CaptureActivity,
+  type CaptureResult,
+  type Ingestion,
+} from '../../ingestion/pipeline.js'
 import type { Db } from '../../platform/database/prisma.js'
 
 /** How a channel names the person behind a delivery. */
@@ -49,7 +54,9 @@ export type InteractionResult =
 /**
  * The governed way in for connectors. Every method takes the delivery's natural key and
  * claims it in the same transaction as its writes (ingestion/inbound-delivery.ts), so a
- * replayed or concurrent redelivery changes nothing and is counted as a duplicate.
+ * replayed or concurrent redelivery changes nothing and is counted as a duplicate. A
+ * redelivery of a delivery that has completed is answered before any of that, by one
+ * statement (replayDelivery): a retry storm does not take a transaction per copy.
  */
 export interface Intake {
   /** A new lead (or a known person's duplicate capture) through the full pipeline. */
@@ -117,15 +124,32 @@ export function createIntake(deps: IntakeDeps): Intake {
     return row?.id ?? null
   }
 
-  const engagement: Intake['engagement'] = (leadId, event, occurredAt, d, activity) =>
-    deps.leads.recordEngagement(leadId, event, deps.actor, {
+  const replayed = (d: DeliveryOptions, body: unknown) =>
+    replayDelivery<unknown>(deps.db, delivery(d, body), deps.clock())
+
+  /** An engagement's replay answer (ingestion/lead-maintenance.ts gives the same in its transaction). */
+  const engagementReplay = (earlier: DeliveryRecord<unknown>): EngagementResult => {
+    const first = earlier.result as EngagementResult
+    return {
+      ...first,
+      leadId: earlier.leadId ?? first.leadId,
+      activityId: earlier.activityId ?? first.activityId,
+      duplicate: true,
+    }
+  }
+
+  const engagement: Intake['engagement'] = async (leadId, event, occurredAt, d, activity) => {
+    const earlier = await replayed(d, d.raw)
+    if (earlier) return engagementReplay(earlier)
+    return deps.leads.recordEngagement(leadId, event, deps.actor, {
       occurredAt: occurredAt.toISOString(),
       requestId: d.requestId,
       delivery: delivery(d, d.raw),
       activity,
     })
+  }
 
-  const capture: Intake['capture'] = (lead, d, activity) =>
+  const captureOnce = (lead: LeadCapture, d: DeliveryOptions, activity?: ActivityNote) =>
     deps.ingestion.capture(lead, deps.actor, {
       requestId: d.requestId,
       rawPayload: d.raw,
@@ -133,14 +157,47 @@ export function createIntake(deps: IntakeDeps): Intake {
       activity,
     })
 
+  const capture: Intake['capture'] = async (lead, d, activity) => {
+    const earlier = await replayed(d, d.raw ?? lead)
+    if (earlier) return captureReplay(earlier)
+    return captureOnce(lead, d, activity)
+  }
+
   return {
     capture,
     findLead,
     async interaction(person, input, d) {
+      // The first delivery made a lead or an engagement; its ledger row says which.
+      const earlier = await replayed(d, d.raw)
+      if (earlier?.outcome === 'activity') {
+        const result = engagementReplay(earlier)
+        return {
+          kind: 'engagement',
+          leadId: result.leadId,
+          activityId: result.activityId,
+          replayed: true,
+          result,
+        }
+      }
+      if (earlier) {
+        const result = captureReplay(earlier)
+        return {
+          kind: 'capture',
+          leadId: result.duplicateOf ?? result.id,
+          activityId: result.activityId,
+          replayed: true,
+          result,
+        }
+      }
       const leadId = await findLead(person)
       if (leadId) {
         const { kind, subject, details, occurredAt } = input.activity
-        const result = await engagement(leadId, input.event, occurredAt, d, { kind, subject, details })
+        const result = await deps.leads.recordEngagement(leadId, input.event, deps.actor, {
+          occurredAt: occurredAt.toISOString(),
+          requestId: d.requestId,
+          delivery: delivery(d, d.raw),
+          activity: { kind, subject, details },
+        })
         return {
           kind: 'engagement',
           leadId: result.leadId,
@@ -149,7 +206,7 @@ export function createIntake(deps: IntakeDeps): Intake {
           result,
         }
       }
-      const result = await capture(input.ifUnknown, d, input.activity)
+      const result = await captureOnce(input.ifUnknown, d, input.activity)
       return {
         kind: 'capture',
         leadId: result.duplicateOf ?? result.id,
@@ -159,7 +216,9 @@ export function createIntake(deps: IntakeDeps): Intake {
       }
     },
     engagement,
-    consent(leadId, change, d) {
+    async consent(leadId, change, d) {
+      const earlier = await replayed(d, d.raw)
+      if (earlier) return { ...(earlier.result as ConsentChangeResult), duplicate: true }
       return deps.leads.recordConsentChange(leadId, change, deps.actor, d.requestId, delivery(d, d.raw))
     },
   }

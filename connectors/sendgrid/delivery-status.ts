@@ -1,5 +1,5 @@
 import { recordActivity } from '../../ingestion/activity-log.js'
-import { claimDelivery, deliveryActivityKey } from '../../ingestion/inbound-delivery.js'
+import { claimDelivery, deliveryActivityKey, replayDelivery } from '../../ingestion/inbound-delivery.js'
 import { NotFoundError } from '../../platform/errors.js'
 import type { ConnectorContext } from '../sdk/connector.js'
 import { SENDGRID_CONNECTOR_ID } from './manifest.js'
@@ -26,12 +26,11 @@ export async function recordDeliveryEvent(
   event: ParsedEvent & { action: DeliveryAction },
 ): Promise<'applied' | 'duplicate'> {
   const key = eventDeliveryKey(event)
+  const delivery = { connectorId: SENDGRID_CONNECTOR_ID, key }
+  // A batch SendGrid retries: its events already applied cost one statement each.
+  if (await replayDelivery(ctx.db, delivery, ctx.clock())) return 'duplicate'
   return ctx.db.$transaction(async (tx) => {
-    const claim = await claimDelivery<{ leadId: string; messageUpdated: boolean }>(
-      tx,
-      { connectorId: SENDGRID_CONNECTOR_ID, key },
-      ctx.clock(),
-    )
+    const claim = await claimDelivery<{ leadId: string; messageUpdated: boolean }>(tx, delivery, ctx.clock())
     if (claim.earlier) return 'duplicate'
     const lead = await tx.lead.findUnique({
       where: { id: leadId },

@@ -1,5 +1,5 @@
 import { openTaskOnce } from '../../crm/tasks.js'
-import { claimDelivery, deliveryActivityKey } from '../../ingestion/inbound-delivery.js'
+import { claimDelivery, deliveryActivityKey, replayDelivery } from '../../ingestion/inbound-delivery.js'
 import type { Tx } from '../../platform/database/prisma.js'
 import type { ConnectorContext } from '../sdk/connector.js'
 import { twilioManifest } from './manifest.js'
@@ -62,8 +62,12 @@ async function updateCall(
   at: Date,
   options: { openCallback: boolean },
 ): Promise<CallUpdate> {
+  const delivery = { connectorId: twilioManifest.id, key }
+  // Twilio retrying a callback it already got an answer for: one statement, no transaction.
+  const earlier = await replayDelivery<Stored>(ctx.db, delivery, at)
+  if (earlier) return { ...earlier.result, replayed: true }
   return ctx.db.$transaction(async (tx) => {
-    const claim = await claimDelivery<Stored>(tx, { connectorId: twilioManifest.id, key }, at)
+    const claim = await claimDelivery<Stored>(tx, delivery, at)
     if (claim.earlier) return { ...claim.earlier.result, replayed: true }
     // Merged in the database (jsonb ||): two callbacks of one call never lose each other's fields.
     const [call] = await tx.$queryRaw<

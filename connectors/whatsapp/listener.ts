@@ -1,7 +1,7 @@
 import type { ConnectorContext, ConnectorListener } from '../sdk/connector.js'
 import { usePostgresAuthState } from './auth-state.js'
 import { DEFAULT_BACKOFF, reconnectDelay, type BackoffPolicy } from './backoff.js'
-import { handleWhatsAppMessage } from './inbound.js'
+import { handleWithRetries, type InboundRetryPolicy } from './inbound-retry.js'
 import {
   claimOutgoing,
   expireQueued,
@@ -20,6 +20,7 @@ import {
   makeWASocket,
   type BaileysEventMap,
   type SocketFactory,
+  type WAMessage,
   type WhatsAppSocket,
 } from './transport.js'
 
@@ -35,6 +36,8 @@ export interface WhatsAppListenerOptions {
   maxQueueAgeMs?: number
   printQr?: (qr: string) => void
   random?: () => number
+  /** Pauses between tries of a person's message whose handling failed for a passing reason. */
+  inboundRetry?: Partial<InboundRetryPolicy>
 }
 
 export interface WhatsAppListener extends ConnectorListener {
@@ -95,6 +98,31 @@ export function createWhatsAppListener(
     if (which === 'control') control = control.then(run)
     else inbound = inbound.then(run)
   }
+  // Pauses between tries end early when the listener stops.
+  const wakers = new Set<() => void>()
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer)
+        wakers.delete(wake)
+        resolve()
+      }
+      const timer = setTimeout(wake, ms)
+      wakers.add(wake)
+    })
+
+  const handleInbound = async (message: WAMessage) => {
+    const outcome = await handleWithRetries(ctx, message, {
+      ...(options.inboundRetry ? { policy: options.inboundRetry } : {}),
+      pause,
+      stopped: () => stopped,
+      ...(options.random ? { random: options.random } : {}),
+      onRetry: (err, attempt) =>
+        log.warn({ err: describe(err), attempt }, 'whatsapp message not handled yet: trying again'),
+    })
+    if (!outcome.handled) log.debug({ reason: outcome.reason }, 'whatsapp message ignored')
+  }
+
   const setStatus = (
     status: Parameters<ConnectorContext['status']['set']>[0],
     state?: Partial<PairingState>,
@@ -183,11 +211,7 @@ export function createWhatsAppListener(
       'messages.upsert': ({ messages, type }) => {
         // `append` is history and our own sends; only `notify` is a message arriving now.
         if (type !== 'notify') return
-        for (const message of messages)
-          chain('inbound', async () => {
-            const outcome = await handleWhatsAppMessage(ctx, message)
-            if (!outcome.handled) log.debug({ reason: outcome.reason }, 'whatsapp message ignored')
-          })
+        for (const message of messages) chain('inbound', () => handleInbound(message))
       },
     }
     const on = socket.ev.on.bind(socket.ev) as (event: string, fn: (data: never) => void) => void
@@ -287,6 +311,7 @@ export function createWhatsAppListener(
       clearTimeout(reconnectTimer)
       clearTimeout(pollTimer)
       detach?.()
+      for (const wake of [...wakers]) wake()
       const socket = sock
       sock = undefined
       await socket?.end(undefined).catch(() => undefined)

@@ -352,6 +352,47 @@ describe('WhatsApp messages from people', () => {
     expect(await database.db.consentRecord.count({ where: { leadId: lead.id, status: 'withdrawn' } })).toBe(1)
   })
 
+  /** A listener whose intake fails the first `failures` interactions with a passing fault. */
+  async function flakyListener(failures: number) {
+    const calls = { made: 0 }
+    const flaky: ConnectorContext = {
+      ...ctx,
+      intake: {
+        ...ctx.intake,
+        interaction: async (...args) => {
+          calls.made++
+          if (calls.made <= failures) throw new Error('Unable to start a transaction in the given time.')
+          return ctx.intake.interaction(...args)
+        },
+      },
+    }
+    const sockets = fakeSockets()
+    const listener = createWhatsAppListener(flaky, {
+      socketFactory: sockets.factory,
+      backoff: { baseMs: 1, maxMs: 4 },
+      inboundRetry: { baseMs: 1, maxMs: 4 },
+      pollMs: 5,
+      printQr: () => undefined,
+    })
+    running.push(listener)
+    await listener.start()
+    return { listener, sock: await sockets.nth(1), calls }
+  }
+
+  it('tries a message again when its handling fails for a passing reason: WhatsApp will not resend it', async () => {
+    const { listener, sock, calls } = await flakyListener(2)
+    await deliver(listener, sock, incoming({ id: '3ARETRY' }))
+    expect(calls.made).toBe(3)
+    expect(await counts()).toEqual({ leads: 1, activities: 1, deliveries: 1, outbox: 1, rawCaptures: 1 })
+  })
+
+  it('does not try a refused message again', async () => {
+    const { listener, sock, calls } = await flakyListener(0)
+    await deliver(listener, sock, incoming({ id: '3AREFUSED', from: '1234567@s.whatsapp.net' }))
+    expect(calls.made).toBe(1)
+    expect(await counts()).toEqual({ leads: 0, activities: 0, deliveries: 0, outbox: 0, rawCaptures: 0 })
+  })
+
   it('keeps going after a message intake refuses', async () => {
     const { listener, sock } = await startListener()
     await deliver(
