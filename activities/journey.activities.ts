@@ -6,7 +6,9 @@ import { recordActivity } from '../ingestion/activity-log.js'
 import { marketingChannels } from '../ingestion/consent-state.js'
 import { convertLead } from '../crm/conversion.js'
 import { saveQualification } from '../crm/qualification.js'
-import { escalateTask, openJourneyTask, type OpenJourneyTask } from '../crm/tasks.js'
+import { escalateTask, type OpenJourneyTask } from '../crm/tasks.js'
+import { openContactTask } from './contact-task.js'
+import { rerouteOverdueTask, type SlaReroute, type SlaRerouteResult } from '../crm/lead-reroute.js'
 import { adjustOpenLeads, lockLeads, OPEN_STATUSES } from '../ingestion/lead-rows.js'
 import { asJson, type Db } from '../platform/database/prisma.js'
 import { LeadwireError } from '../platform/errors.js'
@@ -29,7 +31,8 @@ export interface JourneyContext {
   score: number
   ownerId: string | null
   contactedAt: string | null
-  channels: { email: boolean; whatsapp: boolean }
+  /** Marketing channels allowed now (the worker always sets `sms`; the workflow treats it as optional). */
+  channels: { email: boolean; whatsapp: boolean; sms?: boolean }
   zones: string[]
   policy: JourneyPolicy
 }
@@ -49,7 +52,7 @@ export function createJourneyActivities({ db, journeyPolicy, defaultTimeZone }: 
           score: 0,
           ownerId: null,
           contactedAt: null,
-          channels: { email: false, whatsapp: false },
+          channels: { email: false, whatsapp: false, sms: false },
           zones: [defaultTimeZone],
           policy,
         }
@@ -134,8 +137,12 @@ export function createJourneyActivities({ db, journeyPolicy, defaultTimeZone }: 
       })
     },
 
+    /**
+     * The owner's contact task. Consent, DND and opt-out are re-read here, as the task opens:
+     * a lead that may not be called gets an email or review task instead (activities/contact-task.ts).
+     */
     async openSdrTask(input: OpenJourneyTask) {
-      const task = await openJourneyTask(db, input)
+      const task = await openContactTask(db, input)
       return {
         taskId: task.id,
         dueAt: task.dueAt.toISOString(),
@@ -146,6 +153,11 @@ export function createJourneyActivities({ db, journeyPolicy, defaultTimeZone }: 
 
     async escalateSdrTask(input: { taskId: string; dueAt: string }) {
       return escalateTask(db, input.taskId, input.dueAt)
+    },
+
+    /** The first-contact SLA missed: the next eligible owner takes the lead and its task (crm/lead-reroute.ts). */
+    async rerouteSdrTask(input: SlaReroute): Promise<SlaRerouteResult> {
+      return rerouteOverdueTask(db, input)
     },
 
     async saveQualification(input: {

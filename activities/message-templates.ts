@@ -2,7 +2,8 @@ import { escapeHtml } from '../platform/html.js'
 import type { UnsubscribeLink } from '../connectors/sendgrid/unsubscribe-links.js'
 
 /*
- * The built-in nurture templates the default sequence names. Teams replace them by naming
+ * The built-in nurture templates the default sequence names (and two SMS ones a policy may
+ * name). Teams replace them by naming
  * their own templates in the journey policy: a SendGrid dynamic template id ("d-…") is
  * sent as such, with the same variables. Only first name, company and the owner's name are
  * filled in; nothing else about the person goes into a message.
@@ -52,6 +53,16 @@ const TEMPLATES: Record<string, Template> = {
   'wa-follow-up': (v) => ({
     subject: '',
     text: `${hello(v)} just checking in: would a quick call this week help ${yourTeam(v)}? Reply STOP to opt out.`,
+  }),
+  // Short enough for one 160-character segment with a typical name. In India the text must
+  // match a DLT-registered template: teams register these (or name their own) with their sender.
+  'sms-intro': (v) => ({
+    subject: '',
+    text: `${hello(v)} ${v.senderName} here, thanks for your interest. Reply to this SMS with any questions. Reply STOP to opt out.`,
+  }),
+  'sms-follow-up': (v) => ({
+    subject: '',
+    text: `${hello(v)} would a quick call this week help ${yourTeam(v)}? Reply with a good time. Reply STOP to opt out.`,
   }),
 }
 

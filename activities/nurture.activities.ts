@@ -6,10 +6,14 @@ import { EmailSendError } from '../connectors/sendgrid/errors.js'
 import { WhatsAppSendError } from '../connectors/whatsapp/errors.js'
 import type { EmailTransport } from '../connectors/sendgrid/transport.js'
 import type { UnsubscribeLinks } from '../connectors/sendgrid/unsubscribe-links.js'
+import { SmsSendError } from '../connectors/twilio/sms-errors.js'
+import { NOT_CONFIGURED_SMS, type SmsSender } from '../connectors/twilio/sms-sender.js'
 import { recordActivity } from '../ingestion/activity-log.js'
-import { blockedReason } from '../ingestion/consent-state.js'
+import { blockedReason, marketingChannels } from '../ingestion/consent-state.js'
+import { fieldChanges, recordAudit } from '../platform/audit.js'
 import type { Db } from '../platform/database/prisma.js'
-import { composeEmail, isDynamicTemplate, renderTemplate } from './message-templates.js'
+import { readConsentNow, type ConsentNow } from './consent-now.js'
+import { composeEmail, renderTemplate } from './message-templates.js'
 import { withdrawQueuedWhatsApp, type WhatsAppSender } from './whatsapp-sender.js'
 
 export interface NurtureDeps {
@@ -17,6 +21,8 @@ export interface NurtureDeps {
   email: EmailTransport
   emailFrom: { email: string; name: string }
   whatsapp: WhatsAppSender
+  /** Twilio SMS. Without it (no SMS account configured) SMS steps are skipped as `channel_not_configured`. */
+  sms?: SmsSender
   /**
    * Signs each marketing email's unsubscribe link (footer + List-Unsubscribe headers). The
    * worker always sets it (platform/worker-runtime.ts); without it emails go out as rendered.
@@ -41,8 +47,21 @@ export type NurtureSendOutcome =
   | { status: 'skipped'; reason: string; stopSequence: boolean; messageId: string }
   | { status: 'deferred'; reason: string; retryAt: string }
 
-/** Skips that end the whole sequence, not just this step. */
-const STOPPING = new Set(['opted_out', 'consent_denied', 'no_consent', 'lead_closed', 'dnd'])
+/** Skips that end the whole sequence, not just this step (for `dnd` see stopsSequence). */
+const STOPPING = new Set(['opted_out', 'consent_denied', 'no_consent', 'lead_closed'])
+
+/**
+ * DND rules out SMS (and calls) only: email and WhatsApp are outside the registry, so the
+ * sequence goes on while one of them may still carry it.
+ */
+function stopsSequence(reason: string, consent: ConsentNow | null): boolean {
+  if (reason !== 'dnd') return STOPPING.has(reason)
+  if (!consent) return true
+  const left = marketingChannels(consent)
+  return !left.email && !left.whatsapp && !left.sms
+}
+
+const JOURNEY = { actor: { id: 'system:journey' } }
 
 type MessageRow = { id: string; status: string; skip_reason: string | null; attempts: number }
 
@@ -52,7 +71,8 @@ type MessageRow = { id: string; status: string; skip_reason: string | null; atte
  * 1. Claim the step's row in outbound_message (key: lead, channel, sequence, cycle, step).
  *    A row already sent, skipped or unconfirmed answers with that outcome.
  * 2. Re-read the lead, its consent and DND *now*, right before the vendor call, and record
- *    the consent record the decision relied on. Closed leads and missing consent skip.
+ *    the consent record the decision relied on. Closed leads and missing consent skip; a
+ *    skip is audited, naming that consent record, in the transaction that records it.
  * 3. Quiet hours are checked on the real clock (a send delayed by an outage must not go
  *    out at 3 a.m.): the journey is told when to try again.
  * 4. Mark the row `sending` (only the latest attempt may), call the vendor, mark it sent
@@ -61,6 +81,7 @@ type MessageRow = { id: string; status: string; skip_reason: string | null; atte
  */
 export function createNurtureActivities(deps: NurtureDeps) {
   const clock = deps.clock ?? (() => new Date())
+  const sms = deps.sms ?? NOT_CONFIGURED_SMS
 
   /**
    * Moves a row on, but only from the state this attempt left it in: an overlapping attempt
@@ -116,26 +137,49 @@ export function createNurtureActivities(deps: NurtureDeps) {
           if (!marked) return activities.sendNurtureMessage(input)
           return { status: 'unconfirmed', messageId: row.id }
         }
-        if (row.status === 'skipped' || row.status === 'failed')
+        if (row.status === 'skipped' || row.status === 'failed') {
+          const reason = row.skipReason ?? row.status
+          const consent = reason === 'dnd' ? await readConsentNow(db, input.leadId) : null
           return {
             status: 'skipped',
-            reason: row.skipReason ?? row.status,
-            stopSequence: STOPPING.has(row.skipReason ?? ''),
+            reason,
+            stopSequence: stopsSequence(reason, consent),
             messageId: row.id,
           }
+        }
         return { status: row.status as 'sent' | 'simulated' | 'unconfirmed', messageId: row.id }
       }
 
-      const lead = await db.lead.findUnique({
-        where: { id: input.leadId },
-        include: { owner: { select: { name: true, email: true } } },
-      })
-      const [consent] = await db.$queryRaw<{ id: bigint }[]>`
-        SELECT id FROM consent_record WHERE lead_id = ${input.leadId}::uuid ORDER BY at DESC, id DESC LIMIT 1`
-      const consentRecordId = consent?.id ?? null
+      // Consent as it stands now, not as it stood when the journey planned this step.
+      const lead = await readConsentNow(db, input.leadId)
+      const consentRecordId = lead?.consentRecordId ?? null
       const skip = async (reason: string): Promise<NurtureSendOutcome> => {
-        await finish(claim.id, mine, 'skipped', { skipReason: reason, consentRecordId })
-        return { status: 'skipped', reason, stopSequence: STOPPING.has(reason), messageId: claim.id }
+        await db.$transaction(async (tx) => {
+          const { count } = await tx.outboundMessage.updateMany({
+            where: { id: claim.id, status: mine.status, attempts: claim.attempts },
+            data: { status: 'skipped', skipReason: reason, consentRecordId },
+          })
+          if (count === 1)
+            await recordAudit(tx, JOURNEY, {
+              entity: 'outbound_message',
+              entityId: claim.id,
+              action: 'skip',
+              changes: fieldChanges(null, {
+                leadId: input.leadId,
+                channel: input.channel,
+                stepId: input.stepId,
+                cycle: input.cycle,
+                skipReason: reason,
+                consentRecordId,
+              }),
+            })
+        })
+        return {
+          status: 'skipped',
+          reason,
+          stopSequence: stopsSequence(reason, lead),
+          messageId: claim.id,
+        }
       }
       if (!lead || lead.isDuplicate || lead.status === 'CONVERTED' || lead.status === 'DISQUALIFIED')
         return skip('lead_closed')
@@ -144,19 +188,29 @@ export function createNurtureActivities(deps: NurtureDeps) {
       const blocked = blockedReason(lead, input.channel)
       if (blocked) return skip(blocked)
       if (input.channel === 'whatsapp' && !deps.whatsapp.connected) return skip('channel_not_connected')
+      if (input.channel === 'sms' && !sms.configured) return skip('channel_not_configured')
       if (isQuietAt(now, input.zones, input.quietHours)) {
         const retryAt = nextAllowedSendTime(now, input.zones, input.quietHours).toISOString()
         await finish(claim.id, mine, 'deferred', { skipReason: 'quiet_hours' })
         return { status: 'deferred', reason: 'quiet_hours', retryAt }
       }
 
+      const names = await db.lead.findUniqueOrThrow({
+        where: { id: input.leadId },
+        select: {
+          firstName: true,
+          lastName: true,
+          company: true,
+          owner: { select: { name: true, email: true } },
+        },
+      })
       const vars = {
-        firstName: lead.firstName,
-        company: lead.company,
-        senderName: lead.owner?.name ?? deps.emailFrom.name,
+        firstName: names.firstName,
+        company: names.company,
+        senderName: names.owner?.name ?? deps.emailFrom.name,
       }
       // The message, built once: an email with its unsubscribe link (or a SendGrid dynamic
-      // template), or WhatsApp text.
+      // template), or WhatsApp or SMS text.
       const email =
         input.channel === 'email'
           ? composeEmail(
@@ -165,9 +219,9 @@ export function createNurtureActivities(deps: NurtureDeps) {
               deps.unsubscribe?.({ leadId: input.leadId, messageId: claim.id }),
             )
           : null
-      const whatsapp = input.channel === 'whatsapp' ? renderTemplate(input.template, vars) : null
-      const message = email ?? whatsapp
-      if (!message && !isDynamicTemplate(input.template)) return skip('unknown_template')
+      const text = input.channel === 'email' ? null : renderTemplate(input.template, vars)
+      const message = email ?? text
+      if (!message) return skip('unknown_template')
 
       // Only the attempt holding the latest claim may call the vendor.
       const { count } = await db.outboundMessage.updateMany({
@@ -184,28 +238,37 @@ export function createNurtureActivities(deps: NurtureDeps) {
           const result = await deps.email.send({
             to: {
               email: address,
-              ...(lead.firstName ? { name: [lead.firstName, lead.lastName].filter(Boolean).join(' ') } : {}),
+              ...(names.firstName
+                ? { name: [names.firstName, names.lastName].filter(Boolean).join(' ') }
+                : {}),
             },
             from: deps.emailFrom,
-            ...(lead.owner?.email ? { replyTo: { email: lead.owner.email, name: lead.owner.name } } : {}),
+            ...(names.owner?.email ? { replyTo: { email: names.owner.email, name: names.owner.name } } : {}),
             ...email!,
             // Echoed on every Event Webhook event: ties opens, clicks, bounces to lead and row.
             customArgs: { leadId: input.leadId, messageId: claim.id, messageKey: key },
             categories: ['nurture', input.sequenceId],
           })
           providerMessageId = result.providerMessageId
+        } else if (input.channel === 'sms') {
+          provider = sms.provider
+          const result = await sms.send({ toE164: address, text: text?.text ?? '' })
+          providerMessageId = result.providerMessageId
         } else {
           provider = deps.whatsapp.provider
           const result = await deps.whatsapp.send({
             toE164: address,
-            text: whatsapp?.text ?? '',
+            text: text?.text ?? '',
             idempotencyKey: key,
           })
           providerMessageId = result.providerMessageId
         }
       } catch (err) {
-        // Both vendors' errors carry the same kinds (rejected, throttled, unavailable, ambiguous).
-        const failure = err instanceof EmailSendError || err instanceof WhatsAppSendError ? err : null
+        // Every vendor's errors carry the same kinds (rejected, throttled, unavailable, ambiguous).
+        const failure =
+          err instanceof EmailSendError || err instanceof WhatsAppSendError || err instanceof SmsSendError
+            ? err
+            : null
         if (failure?.kind === 'ambiguous') {
           await finish(claim.id, sending, 'unconfirmed', { lastError: failure.message })
           return { status: 'unconfirmed', messageId: claim.id }

@@ -7,11 +7,12 @@ import {
   type OutboundSenders,
 } from './sdk/connector.js'
 import { createLogTransport } from './sendgrid/transport.js'
+import { NOT_CONFIGURED_SMS } from './twilio/sms-sender.js'
 
 /**
  * The senders a worker's journeys use, from the connectors that provide them. Without one,
- * email is logged and recorded as `simulated`, and WhatsApp steps are skipped as
- * `channel_not_connected`: never silently dropped.
+ * email is logged and recorded as `simulated`, WhatsApp steps are skipped as
+ * `channel_not_connected` and SMS steps as `channel_not_configured`: never silently dropped.
  */
 export function outboundSenders(
   deps: OutboundDeps,
@@ -21,6 +22,7 @@ export function outboundSenders(
   const senders: OutboundSenders = {
     email: createLogTransport(deps.log.child({ component: 'email-log-transport' })),
     whatsapp: NOT_CONNECTED_WHATSAPP,
+    sms: NOT_CONFIGURED_SMS,
   }
   for (const connector of connectors) {
     if (!connector.outbound || disabled.has(connector.manifest.id) || !connector.isConfigured(deps.config))

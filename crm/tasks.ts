@@ -61,6 +61,8 @@ export interface NewTask {
   workflowId: string
   dedupeKey: string
   actorId: string
+  /** For a journey's contact task: the consent record it was opened under. */
+  consentRecordId?: bigint | null
 }
 
 /**

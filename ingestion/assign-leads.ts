@@ -12,6 +12,48 @@ import type { Tx } from '../platform/database/prisma.js'
 import type { Assessment } from './steps/assess.js'
 
 /**
+ * FOR UPDATE on the rules' pool (and `alsoLock`, e.g. the owner a lead leaves) and their
+ * cursors, each sorted: every assignment, at capture and at an SLA re-route, locks in this
+ * order, so concurrent ones cannot deadlock.
+ */
+export async function lockAssignmentState(
+  tx: Tx,
+  rules: AssignmentRuleSet,
+  alsoLock: readonly (string | null)[] = [],
+): Promise<AssignmentState> {
+  const people = [
+    ...new Set([...rules.rules.flatMap((r) => r.pool), ...alsoLock.filter((u): u is string => !!u)]),
+  ].sort()
+  const cursorKeys = rules.rules.flatMap((r) => [r.id, ...r.pool.map((u) => `${r.id}:${u}`)])
+  const state: AssignmentState = { people: {}, cursors: {} }
+  if (people.length === 0) return state
+  const rows = await tx.$queryRaw<
+    {
+      id: string
+      available: boolean
+      out_of_office_until: Date | null
+      capacity: number
+      weight: number
+      open_leads: number
+    }[]
+  >`SELECT id, available, out_of_office_until, capacity, weight, open_leads FROM app_user
+     WHERE id = ANY(${people}::text[]) ORDER BY id FOR UPDATE`
+  const cursors = await tx.$queryRaw<{ key: string; value: number }[]>`
+    SELECT key, value FROM assignment_cursor WHERE key = ANY(${cursorKeys}::text[]) ORDER BY key FOR UPDATE`
+  for (const p of rows)
+    state.people[p.id] = {
+      userId: p.id,
+      available: p.available,
+      outOfOfficeUntil: p.out_of_office_until?.toISOString() ?? null,
+      capacity: p.capacity,
+      openLoad: p.open_leads,
+      weight: p.weight,
+    }
+  for (const c of cursors) state.cursors[c.key] = c.value
+  return state
+}
+
+/**
  * Owners for new leads, in order, under the active assignment rules: one capture's lead
  * (persistCapture) or a batch's (bulk import). The pool's people and the rules' cursors are
  * locked once (FOR UPDATE, always in the same order, so concurrent captures cannot deadlock),
@@ -27,35 +69,7 @@ export async function assignLeads(
   rules: AssignmentRuleSet,
 ): Promise<{ decision: AssignmentDecision; inputs: AssignmentDecisionInputs }[]> {
   if (leads.length === 0) return []
-  const pool = [...new Set(rules.rules.flatMap((r) => r.pool))].sort()
-  const cursorKeys = rules.rules.flatMap((r) => [r.id, ...r.pool.map((u) => `${r.id}:${u}`)])
-  const state: AssignmentState = { people: {}, cursors: {} }
-  if (pool.length > 0) {
-    const people = await tx.$queryRaw<
-      {
-        id: string
-        available: boolean
-        out_of_office_until: Date | null
-        capacity: number
-        weight: number
-        open_leads: number
-      }[]
-    >`SELECT id, available, out_of_office_until, capacity, weight, open_leads FROM app_user
-       WHERE id = ANY(${pool}::text[]) ORDER BY id FOR UPDATE`
-    const cursors = await tx.$queryRaw<{ key: string; value: number }[]>`
-      SELECT key, value FROM assignment_cursor WHERE key = ANY(${cursorKeys}::text[]) ORDER BY key FOR UPDATE`
-    for (const p of people) {
-      state.people[p.id] = {
-        userId: p.id,
-        available: p.available,
-        outOfOfficeUntil: p.out_of_office_until?.toISOString() ?? null,
-        capacity: p.capacity,
-        openLoad: p.open_leads,
-        weight: p.weight,
-      }
-    }
-    for (const c of cursors) state.cursors[c.key] = c.value
-  }
+  const state = await lockAssignmentState(tx, rules)
 
   const added = new Map<string, number>()
   const moved = new Map<string, number>()

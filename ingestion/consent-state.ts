@@ -1,4 +1,4 @@
-import { canContact, type ConsentState } from '../domain/consent/consent.rules.js'
+import { canContact, marketingBlock, type ConsentState } from '../domain/consent/consent.rules.js'
 import type { ContactChannel } from '../domain/lead/lead-capture.js'
 
 /** The consent columns a lead (or contact) stores. */
@@ -29,20 +29,14 @@ export function marketingChannels(row: ConsentColumns & { email: string | null; 
   return {
     email: row.email !== null && canContact(state, 'email', 'marketing').allowed,
     whatsapp: row.phone !== null && canContact(state, 'whatsapp', 'marketing').allowed,
+    sms: row.phone !== null && canContact(state, 'sms', 'marketing').allowed,
   }
 }
 
 /**
  * Why a marketing message may not go out, as a short code the journey acts on and an
- * audit can read: opted_out and dnd stop the sequence; the rest skip one step.
+ * audit can read (domain/consent/consent.rules.ts marketingBlock).
  */
 export function blockedReason(row: ConsentColumns, channel: ContactChannel): string | null {
-  const state = consentStateOf(row)
-  if (canContact(state, channel, 'marketing').allowed) return null
-  if (state.status === 'withdrawn' || (state.optOutAt !== null && state.status === 'granted'))
-    return 'opted_out'
-  if (state.status === 'denied') return 'consent_denied'
-  if (state.status === 'unknown') return 'no_consent'
-  if (state.dnd && (channel === 'phone' || channel === 'sms')) return 'dnd'
-  return 'no_consent_for_channel'
+  return marketingBlock(consentStateOf(row), channel)
 }

@@ -443,7 +443,7 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
           },
         })
         const after = marketingChannels(updated)
-        if (after.email !== before.email || after.whatsapp !== before.whatsapp) {
+        if (after.email !== before.email || after.whatsapp !== before.whatsapp || after.sms !== before.sms) {
           const reason =
             change.status === 'withdrawn' ? 'opted_out' : dnd && !lead.dnd ? 'dnd' : 'consent_given'
           await enqueue(

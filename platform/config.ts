@@ -80,7 +80,6 @@ export const ConfigSchema = Type.Object({
       description: 'Where operators open the Temporal UI (printed by npm run dev).',
     }),
   ),
-
   PAYLOAD_MASTER_KEY: Type.Optional(
     Type.String({
       minLength: 32,
@@ -346,6 +345,20 @@ export const ConfigSchema = Type.Object({
     Type.String({
       minLength: 1,
       description: 'Number calls are routed to when the lead has no owner with a phone.',
+    }),
+  ),
+  TWILIO_ACCOUNT_SID: Type.Optional(
+    Type.String({
+      pattern: '^AC[0-9a-fA-F]{32}$',
+      description:
+        'Twilio Account SID (AC…). With TWILIO_AUTH_TOKEN and TWILIO_SMS_FROM, journeys send SMS steps through Twilio; unset, SMS steps are skipped as `channel_not_configured`.',
+    }),
+  ),
+  TWILIO_SMS_FROM: Type.Optional(
+    Type.String({
+      pattern: '^(\\+[1-9][0-9]{6,14}|MG[0-9a-fA-F]{32})$',
+      description:
+        'Sender of journey SMS: an E.164 number or a Messaging Service SID (MG…); in India a DLT-registered sender.',
     }),
   ),
   SENDGRID_WEBHOOK_PUBLIC_KEY: Type.Optional(

@@ -37,7 +37,7 @@ export function activityDeps(deps: Pick<WorkerRuntimeDeps, 'config' | 'db' | 'lo
   const { config } = deps
   const rules = createRuleCache(deps.db)
   // Senders come from the connectors that provide them: SendGrid (or the log transport without
-  // a key), WhatsApp's queue to the socket holder.
+  // a key), WhatsApp's queue to the socket holder, Twilio SMS (when its account is set).
   const senders = outboundSenders(deps)
   return {
     db: deps.db,
@@ -47,6 +47,7 @@ export function activityDeps(deps: Pick<WorkerRuntimeDeps, 'config' | 'db' | 'lo
     unsubscribe: createUnsubscribeLinks(config),
     emailFrom: { email: config.EMAIL_FROM_ADDRESS, name: config.EMAIL_FROM_NAME },
     whatsapp: senders.whatsapp,
+    sms: senders.sms,
   }
 }
 

@@ -19,8 +19,13 @@ export function leadJourneyId(leadId: string): string {
 
 export type { JourneyStage }
 
-/** Every workflow code version a journey may run (its JourneyVersion search attribute). */
-export const JOURNEY_VERSIONS = ['1', '2'] as const
+/**
+ * Every workflow code version a journey may run (its JourneyVersion search attribute): 1
+ * recorded its start and waited, 2 is the playbook, 3 re-routes a lead whose first-contact
+ * task falls overdue before escalating it.
+ */
+export const JOURNEY_VERSIONS = ['1', '2', '3'] as const
+export type JourneyVersion = (typeof JOURNEY_VERSIONS)[number]
 
 export interface LeadJourneyInput {
   leadId: string
@@ -60,6 +65,8 @@ export const taskCompleted = defineSignal<[TaskCompleted]>('taskCompleted')
 export interface ContactabilityChanged {
   email: boolean
   whatsapp: boolean
+  /** Absent from signals sent before SMS steps existed: read as not allowed. */
+  sms?: boolean
   /** opted_out, dnd, consent_withdrawn, consent_given. */
   reason: string
   at: string
@@ -149,6 +156,10 @@ export interface JourneyTask {
   outcome?: string
   /** For an escalation: the attempt it escalated. */
   parentTaskId?: string
+  /** Times the overdue task went to the next owner (absent: never). */
+  reroutes?: number
+  /** Who held the task before each re-route, oldest first. */
+  previousAssigneeIds?: string[]
 }
 
 export interface JourneySnapshot {
@@ -161,7 +172,8 @@ export interface JourneySnapshot {
   startedAt: string
   score: number
   ownerId: string | null
-  channels: { email: boolean; whatsapp: boolean }
+  /** Marketing channels allowed now; `sms` is absent in journeys that started before SMS steps existed. */
+  channels: { email: boolean; whatsapp: boolean; sms?: boolean }
   zones: string[]
   /** The playbook this cycle runs on, loaded when the cycle started. */
   policy: JourneyPolicy
@@ -176,7 +188,14 @@ export interface JourneySnapshot {
 }
 
 export interface NextStep {
-  kind: 'send' | 'open_task' | 'escalate_task' | 'follow_up_task' | 'restart_nurture' | 'await_sdr'
+  kind:
+    | 'send'
+    | 'open_task'
+    | 'reroute_task'
+    | 'escalate_task'
+    | 'follow_up_task'
+    | 'restart_nurture'
+    | 'await_sdr'
   label: string
   dueAt: string | null
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_JOURNEY_POLICY } from '../domain/journey/journey-policy.js'
 import type { JourneySnapshot, JourneyStep, JourneyTask, NextStep } from './lead-journey.messages.js'
 
 /*
@@ -14,6 +15,7 @@ const HOUR = 3_600_000
 export type JourneyAction =
   | { kind: 'send'; at: number; step: JourneyStep }
   | { kind: 'open_task'; at: number }
+  | { kind: 'reroute_task'; at: number; task: JourneyTask }
   | { kind: 'escalate_task'; at: number; task: JourneyTask }
   | { kind: 'follow_up_task'; at: number; attempt: number }
   | { kind: 'recycle_unreachable'; at: number }
@@ -28,11 +30,22 @@ function sendAction(s: JourneySnapshot): JourneyAction | null {
   return step ? { kind: 'send', at: ms(step.dueAt), step } : null
 }
 
+/**
+ * Whether an overdue task goes to the next owner rather than the manager: only the first
+ * contact (the SLA), only while nobody has reached the lead, and at most maxReroutes times.
+ * A policy loaded before re-routing existed has no maxReroutes: it gets the default.
+ */
+function reroutes(s: JourneySnapshot, task: JourneyTask): boolean {
+  const max = s.policy.maxReroutes ?? DEFAULT_JOURNEY_POLICY.maxReroutes
+  return task.kind === 'first_contact' && s.contactedAt === null && (task.reroutes ?? 0) < max
+}
+
 function taskAction(s: JourneySnapshot, now: number): JourneyAction | null {
   if (s.stage !== 'New' && s.stage !== 'Nurturing' && s.stage !== 'Contacted') return null
   const contactTasks = s.tasks.filter((t) => t.kind !== 'escalation')
   const open = contactTasks.find((t) => t.status === 'open')
-  if (open) return { kind: 'escalate_task', at: ms(open.dueAt), task: open }
+  if (open)
+    return { kind: reroutes(s, open) ? 'reroute_task' : 'escalate_task', at: ms(open.dueAt), task: open }
   if (s.contactedAt !== null) return null
   // An escalated attempt is in the manager's hands until their task is done.
   const last = contactTasks[contactTasks.length - 1]
@@ -60,6 +73,7 @@ export function nextAction(s: JourneySnapshot, now: number): JourneyAction | nul
 const LABELS: Record<JourneyAction['kind'], (a: JourneyAction) => string> = {
   send: (a) => (a.kind === 'send' ? `send ${a.step.channel} "${a.step.stepId}"` : ''),
   open_task: () => 'open a first-contact task for the owner',
+  reroute_task: () => 're-route the overdue first-contact task to the next owner',
   escalate_task: () => "escalate the overdue task to the owner's manager",
   follow_up_task: (a) => (a.kind === 'follow_up_task' ? `open contact attempt ${a.attempt}` : ''),
   recycle_unreachable: () => 'recycle: not reachable',

@@ -33,7 +33,7 @@ import {
   engagementRecorded,
   getJourneyState,
   JOURNEY_REJECTIONS,
-  type JOURNEY_VERSIONS,
+  type JourneyVersion,
   ownerChanged,
   recordQualification,
   recycleLead,
@@ -43,6 +43,7 @@ import {
   type ConversionResult,
   type EngagementRecorded,
   type JourneySnapshot,
+  type JourneyTask,
   type JourneyView,
   type LeadJourneyInput,
   type StageCommand,
@@ -68,7 +69,15 @@ const converter = proxyActivities<Activities>(conversion)
  * (count them in the Temporal UI: JourneyVersion = '1').
  */
 const PLAYBOOK_PATCH = 'journey-v2-playbook'
-const VERSION: (typeof JOURNEY_VERSIONS)[number] = '2'
+
+/**
+ * Version 3 re-routes an overdue first-contact task to the next eligible owner before it
+ * escalates. Journeys that reached that point on version 2 escalated there, and replay so; a
+ * version-2 journey still waiting when version 3 is deployed takes the re-route and records
+ * JourneyVersion '3' as it does. New journeys (and every continue-as-new run) are version 3
+ * from their start.
+ */
+const REROUTE_PATCH = 'journey-v3-sla-reroute'
 
 /** Well under Temporal's 50k-event limit, and small enough that replays stay quick. */
 const MAX_HISTORY_EVENTS = 5_000
@@ -90,8 +99,9 @@ export interface JourneyOutcome {
  *   consent right before the vendor call. A reply, an opt-out, DND, a booked meeting,
  *   qualification, conversion or disqualification stops it.
  * - First contact: a lead nobody reached within the SLA (7 days) gets a task for its owner;
- *   an overdue task escalates to the owner's manager; three attempts without reaching the
- *   person recycle the lead.
+ *   when that task falls overdue the lead and the task go to the next eligible owner (policy
+ *   maxReroutes, once by default), then to the owner's manager; three attempts without
+ *   reaching the person recycle the lead.
  * - Qualification opens when the trigger holds (score > 70 while Contacted); BANT and
  *   MEDDICC answers arrive as validated updates; conversion is one update running one
  *   all-or-nothing transaction.
@@ -137,6 +147,8 @@ class LeadJourney {
   private flushing: Promise<void> = Promise.resolve()
   private converting: Promise<ConversionResult> | undefined
   private published = { stage: '', score: -1, owner: '' as string | null }
+  private version: JourneyVersion = '2'
+  private versionRecorded = false
 
   constructor(private readonly input: LeadJourneyInput) {
     this.resumed = input.resume !== undefined
@@ -167,6 +179,8 @@ class LeadJourney {
 
   async run(): Promise<JourneyOutcome | void> {
     this.registerHandlers()
+    // A run continued from version-2 code has no marker here and stays '2' until it re-routes.
+    if (this.resumed && patched(REROUTE_PATCH)) this.recordVersion('3')
     if (!this.resumed) {
       const ok = await this.begin()
       if (!ok) return { leadId: this.s.leadId, stage: this.s.stage, conversion: null }
@@ -195,7 +209,7 @@ class LeadJourney {
 
   /** Loads the lead's context and starts nurturing. False when there is no lead to journey with. */
   private async begin(): Promise<boolean> {
-    upsertSearchAttributes([{ key: JOURNEY_VERSION, value: VERSION }])
+    this.recordVersion(patched(REROUTE_PATCH) ? '3' : '2')
     this.publish()
     const ctx = await db.loadJourneyContext({ leadId: this.s.leadId })
     if (!ctx.found || ctx.isDuplicate) return false
@@ -273,30 +287,14 @@ class LeadJourney {
         })
         return false
       }
-      case 'escalate_task': {
-        const dueAt = new Date(now + this.s.policy.escalationDueHours * HOUR).toISOString()
-        const result = await db.escalateSdrTask({ taskId: action.task.taskId, dueAt })
-        if (result.alreadyDone) {
-          // Completed in the database; its signal is on its way and will set the outcome.
-          action.task.status = 'done'
-          action.task.outcome = result.outcome ?? 'done'
-          if (result.outcome && CONTACTED_TASK_OUTCOMES.has(result.outcome))
-            this.markContacted(new Date(now).toISOString())
-          return false
-        }
-        action.task.status = 'escalated'
-        if (result.escalationTaskId)
-          this.s.tasks.push({
-            taskId: result.escalationTaskId,
-            kind: 'escalation',
-            attempt: action.task.attempt,
-            dueAt,
-            status: 'open',
-            assigneeId: result.escalatedToId,
-            parentTaskId: action.task.taskId,
-          })
+      case 'reroute_task':
+        // Version 2 escalated here; its histories must replay that way.
+        if (!patched(REROUTE_PATCH)) await this.escalate(action.task, now)
+        else await this.reroute(action.task, now)
         return false
-      }
+      case 'escalate_task':
+        await this.escalate(action.task, now)
+        return false
       case 'recycle_unreachable':
         this.recycle(`not reached after ${MAX_CONTACT_ATTEMPTS} contact attempts`)
         return false
@@ -316,6 +314,77 @@ class LeadJourney {
         return true
       }
     }
+  }
+
+  /** The task's owner missed the first-contact SLA: the next eligible owner gets the lead and the task. */
+  private async reroute(task: JourneyTask, now: number): Promise<void> {
+    this.recordVersion('3')
+    const reroutes = (task.reroutes ?? 0) + 1
+    const dueAt = new Date(now + this.s.policy.taskDueHours * HOUR).toISOString()
+    const result = await db.rerouteSdrTask({
+      taskId: task.taskId,
+      reroute: reroutes,
+      exclude: this.ownersThisCycle(),
+      dueAt,
+      at: new Date(now).toISOString(),
+    })
+    switch (result.outcome) {
+      case 'task_done':
+        this.settleDoneTask(task, result.taskOutcome, now)
+        return
+      case 'not_rerouted':
+        await this.escalate(task, now)
+        return
+      case 'rerouted':
+        task.previousAssigneeIds = [
+          ...(task.previousAssigneeIds ?? []),
+          ...(task.assigneeId ? [task.assigneeId] : []),
+        ]
+        task.reroutes = reroutes
+        task.assigneeId = result.toId
+        task.dueAt = result.dueAt
+        this.s.ownerId = result.toId
+        this.publish()
+    }
+  }
+
+  /** Everyone who held a contact task this cycle, and the owner now: a re-route skips them all. */
+  private ownersThisCycle(): string[] {
+    const owners = new Set<string>()
+    for (const t of this.s.tasks) {
+      if (t.kind === 'escalation') continue
+      if (t.assigneeId) owners.add(t.assigneeId)
+      for (const id of t.previousAssigneeIds ?? []) owners.add(id)
+    }
+    if (this.s.ownerId) owners.add(this.s.ownerId)
+    return [...owners].sort()
+  }
+
+  private async escalate(task: JourneyTask, now: number): Promise<void> {
+    const dueAt = new Date(now + this.s.policy.escalationDueHours * HOUR).toISOString()
+    const result = await db.escalateSdrTask({ taskId: task.taskId, dueAt })
+    if (result.alreadyDone) {
+      this.settleDoneTask(task, result.outcome, now)
+      return
+    }
+    task.status = 'escalated'
+    if (result.escalationTaskId)
+      this.s.tasks.push({
+        taskId: result.escalationTaskId,
+        kind: 'escalation',
+        attempt: task.attempt,
+        dueAt,
+        status: 'open',
+        assigneeId: result.escalatedToId,
+        parentTaskId: task.taskId,
+      })
+  }
+
+  /** Completed in the database; its signal is on its way and will set the outcome. */
+  private settleDoneTask(task: JourneyTask, outcome: string | null, now: number): void {
+    task.status = 'done'
+    task.outcome = outcome ?? 'done'
+    if (outcome && CONTACTED_TASK_OUTCOMES.has(outcome)) this.markContacted(new Date(now).toISOString())
   }
 
   private async send(step: JourneySnapshot['sequence']['steps'][number]): Promise<void> {
@@ -512,15 +581,25 @@ class LeadJourney {
   }
 
   private onContactability(c: ContactabilityChanged): void {
-    this.s.channels = { email: c.email, whatsapp: c.whatsapp }
-    if (!c.email && !c.whatsapp) this.stopSequence(c.reason === 'dnd' ? 'dnd' : 'opted_out')
-    else
+    // Signals sent before SMS steps existed carry no `sms` (and their journeys planned none):
+    // they change the state exactly as they did when recorded, so those histories replay.
+    const withSms = c.sms !== undefined
+    this.s.channels = { email: c.email, whatsapp: c.whatsapp, ...(withSms ? { sms: c.sms } : {}) }
+    const stop = c.reason === 'dnd' ? 'dnd' : 'opted_out'
+    if (!c.email && !c.whatsapp && !c.sms) this.stopSequence(stop)
+    else {
+      let cancelled = false
       for (const step of this.s.sequence.steps) {
         if (step.status === 'planned' && !this.s.channels[step.channel]) {
           step.status = 'cancelled'
           step.note = c.reason
+          cancelled = true
         }
       }
+      // A DND cancels the SMS steps only; when they were all that was left, the sequence is over.
+      if (withSms && cancelled && !this.s.sequence.steps.some((st) => st.status === 'planned'))
+        this.stopSequence(stop)
+    }
     this.touch()
   }
 
@@ -602,6 +681,14 @@ class LeadJourney {
     return this.flushing
   }
 
+  /** The code version this run executes, as operators count it (JourneyVersion). */
+  private recordVersion(version: JourneyVersion): void {
+    if (version === this.version && this.versionRecorded) return
+    this.version = version
+    this.versionRecorded = true
+    upsertSearchAttributes([{ key: JOURNEY_VERSION, value: version }])
+  }
+
   private publish(): void {
     const { stage, score, ownerId } = this.s
     const changes = []
@@ -620,6 +707,6 @@ class LeadJourney {
   }
 
   private view(): JourneyView {
-    return { ...this.s, version: VERSION, nextStep: describeNext(this.s, workflowNow()) }
+    return { ...this.s, version: this.version, nextStep: describeNext(this.s, workflowNow()) }
   }
 }

@@ -13,7 +13,7 @@ const NullableTime = Type.Union([IsoTime, Type.Null()])
 
 const Step = Type.Object({
   stepId: Type.String(),
-  channel: Type.Enum(['email', 'whatsapp']),
+  channel: Type.Enum(['email', 'whatsapp', 'sms']),
   template: Type.String(),
   dueAt: IsoTime,
   status: Type.String({ description: 'planned, sent, simulated, skipped, unconfirmed or cancelled.' }),
@@ -84,7 +84,9 @@ export const JourneyView = Type.Object(
     ]),
     cycle: Type.Optional(Type.Integer()),
     contactedAt: Type.Optional(NullableTime),
-    channels: Type.Optional(Type.Object({ email: Type.Boolean(), whatsapp: Type.Boolean() })),
+    channels: Type.Optional(
+      Type.Object({ email: Type.Boolean(), whatsapp: Type.Boolean(), sms: Type.Optional(Type.Boolean()) }),
+    ),
     sequence: Type.Optional(
       Type.Object({
         id: Type.String(),
@@ -276,7 +278,7 @@ export const ConsentResult = Type.Object(
     status: Type.String(),
     channels: Type.Array(Type.String()),
     dnd: Type.Boolean(),
-    marketing: Type.Object({ email: Type.Boolean(), whatsapp: Type.Boolean() }),
+    marketing: Type.Object({ email: Type.Boolean(), whatsapp: Type.Boolean(), sms: Type.Boolean() }),
   },
   { title: 'ConsentResult' },
 )

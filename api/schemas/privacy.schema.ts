@@ -133,8 +133,11 @@ export const ConsentHistory = Type.Object(
           optOutReason: NullableString,
           dnd: Type.Boolean({ description: "On India's NCPR (DND) registry: no promotional calls or SMS." }),
           marketing: Type.Object(
-            { email: Type.Boolean(), whatsapp: Type.Boolean() },
-            { description: 'Whether a marketing message may go out on each nurture channel now.' },
+            { email: Type.Boolean(), whatsapp: Type.Boolean(), sms: Type.Boolean() },
+            {
+              description:
+                'Whether a marketing message may go out on each nurture channel now (DND stops SMS).',
+            },
           ),
         }),
       ),

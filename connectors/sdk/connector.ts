@@ -6,6 +6,7 @@ import type { Config } from '../../platform/config.js'
 import type { Db } from '../../platform/database/prisma.js'
 import type { Logger } from '../../platform/logger.js'
 import type { EmailTransport } from '../sendgrid/transport.js'
+import type { SmsSender } from '../twilio/sms-sender.js'
 import type { Intake } from './intake.js'
 import type { ConnectorStatus } from './status.js'
 
@@ -80,6 +81,7 @@ export interface ConnectorListener {
 export interface OutboundSenders {
   email: EmailTransport
   whatsapp: WhatsAppSender
+  sms: SmsSender
 }
 
 /** What an outbound action is built from, in a worker process. */

@@ -13,6 +13,8 @@
  * - Mail's own validation ("String expected for `name`"), before any request: a plain Error.
  */
 
+import { MALFORMED_REQUEST_CODES, NOT_SENT_CODES } from '../sdk/send-failure-codes.js'
+
 export type EmailSendFailureKind =
   /** 4xx except 429, or refused before sending: permanent, do not retry. */
   | 'rejected'
@@ -41,20 +43,6 @@ export class EmailSendError extends Error {
     this.status = options.status ?? null
   }
 }
-
-// The connection never opened, so SendGrid cannot have seen the request.
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
-
-// Node or axios refused to build the request (bad base URL, bad header value): nothing was sent
-// and the same message would fail the same way again.
-const MALFORMED_REQUEST_CODES = new Set([
-  'ERR_INVALID_URL',
-  'ERR_INVALID_CHAR',
-  'ERR_INVALID_HTTP_TOKEN',
-  'ERR_HTTP_INVALID_HEADER_VALUE',
-  'ERR_BAD_OPTION_VALUE',
-  'ERR_BAD_OPTION',
-])
 
 // SendGrid's error messages may quote an address back ("... a@b.c is not valid"): scrub before
 // the text goes into our message, which ends up in logs and Temporal failure history.

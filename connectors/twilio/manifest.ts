@@ -10,10 +10,13 @@ export const twilioManifest: ConnectorManifest = {
   summary:
     "Inbound calls on the hub's Twilio numbers: an unknown caller becomes a lead, a known one gets a call on " +
     'their timeline; the call is routed by TwiML, its outcome and voicemail are recorded, and a missed call ' +
-    'opens a call-back task for the SDRs.',
+    'opens a call-back task for the SDRs. With an account SID and a sender it also sends the SMS steps of ' +
+    'nurture journeys.',
   settings: [
     { key: 'TWILIO_AUTH_TOKEN', secret: true, required: true },
     { key: 'TWILIO_FALLBACK_NUMBER' },
+    { key: 'TWILIO_ACCOUNT_SID' },
+    { key: 'TWILIO_SMS_FROM' },
     { key: 'PUBLIC_BASE_URL' },
   ],
   endpoints: [

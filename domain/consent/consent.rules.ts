@@ -146,6 +146,35 @@ export function withdrawConsent(state: ConsentState, at: string, reason: string)
   }
 }
 
+/** Why a message or call may not go out, as a short code the journey acts on and an audit can read. */
+export type ContactBlock = 'opted_out' | 'consent_denied' | 'no_consent' | 'no_consent_for_channel' | 'dnd'
+
+/**
+ * True when the person's latest word is an opt-out: consent withdrawn, or an opt-out at or
+ * after the latest opt-in (when the two cannot be ordered the opt-out wins, as in canContact).
+ */
+export function hasOptedOut(state: ConsentState): boolean {
+  if (state.status === 'withdrawn') return true
+  return state.optOutAt !== null && !optInIsNewer(state.optInAt, state.optOutAt)
+}
+
+/**
+ * Why canContact refuses marketing on a channel, as a code; null when it allows it. An
+ * opt-out is named first, because it stops every channel (the journey ends its sequence),
+ * whereas a missing channel or DND only rules out this one.
+ *
+ * @param state - The lead's current consent.
+ * @param channel - The channel the message would go out on.
+ */
+export function marketingBlock(state: ConsentState, channel: ContactChannel): ContactBlock | null {
+  if (canContact(state, channel, 'marketing').allowed) return null
+  if (hasOptedOut(state)) return 'opted_out'
+  if (state.status === 'denied') return 'consent_denied'
+  if (state.status === 'unknown') return 'no_consent'
+  if (!state.grantedChannels.includes(channel)) return 'no_consent_for_channel'
+  return 'dnd'
+}
+
 function deny(reason: string): { allowed: false; reason: string } {
   return { allowed: false, reason }
 }

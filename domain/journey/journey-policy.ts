@@ -14,8 +14,8 @@ import { DEFAULT_QUIET_HOURS, parseQuietHours, type QuietHours } from './quiet-h
 
 /*
  * The journey playbook as versioned data (rule_set kind "journey"): the nurture cadence,
- * quiet hours, the SDR first-contact SLA and its escalation, the qualification trigger and
- * the recycle period. A journey loads the active version when it starts (or starts a new
+ * quiet hours, the SDR first-contact SLA with its re-routes and escalation, the qualification
+ * trigger and the recycle period. A journey loads the active version when it starts (or starts a new
  * nurture cycle) and keeps it: the version is recorded in its history, so a policy change
  * never alters a journey halfway through a cycle, and replay stays deterministic.
  */
@@ -25,8 +25,14 @@ export interface JourneyPolicy {
   quietHours: QuietHours
   /** An owner gets a first-contact task when the lead is not contacted within this. */
   firstContactWithinHours: number
-  /** The task is due this long after it opens; overdue, it escalates to the owner's manager. */
+  /**
+   * The task is due this long after it opens. An overdue first-contact task is re-routed to
+   * the next eligible owner (with a fresh due time), up to maxReroutes times; after that, or
+   * when nobody else is eligible, it escalates to the owner's manager.
+   */
   taskDueHours: number
+  /** Re-routes of an overdue first-contact task before it escalates; 0 escalates at once. */
+  maxReroutes: number
   /** The escalation task's own due time. */
   escalationDueHours: number
   conversionTrigger: ConversionTrigger
@@ -40,6 +46,8 @@ export const DEFAULT_JOURNEY_POLICY: JourneyPolicy = {
   quietHours: DEFAULT_QUIET_HOURS,
   firstContactWithinHours: 7 * 24,
   taskDueHours: 48,
+  // One second chance: a lead that sat untouched with two people in a row needs a manager.
+  maxReroutes: 1,
   escalationDueHours: 24,
   conversionTrigger: DEFAULT_CONVERSION_TRIGGER,
   recycleAfterDays: 90,
@@ -51,10 +59,14 @@ const KEYS = [
   'quietHours',
   'firstContactWithinHours',
   'taskDueHours',
+  'maxReroutes',
   'escalationDueHours',
   'conversionTrigger',
   'recycleAfterDays',
 ] as const
+
+/** More hand-offs than this and the lead has spent days going round a team nobody works. */
+const MAX_REROUTES = 10
 
 function readHours(v: unknown, path: string, issues: string[], max: number): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > max) {
@@ -97,6 +109,12 @@ export function parseJourneyPolicy(json: unknown): JourneyPolicyResult {
     )
   if (json['taskDueHours'] !== undefined)
     policy.taskDueHours = readHours(json['taskDueHours'], 'taskDueHours', issues, yearOfHours)
+  if (json['maxReroutes'] !== undefined) {
+    const n = json['maxReroutes']
+    if (!Number.isInteger(n) || (n as number) < 0 || (n as number) > MAX_REROUTES)
+      issues.push(`maxReroutes must be an integer from 0 to ${MAX_REROUTES}`)
+    else policy.maxReroutes = n as number
+  }
   if (json['escalationDueHours'] !== undefined)
     policy.escalationDueHours = readHours(
       json['escalationDueHours'],

@@ -4,13 +4,18 @@ import { instantMs } from '../time/instant.rules.js'
 import { nextAllowedSendTime, type QuietHours } from './quiet-hours.rules.js'
 
 /*
- * Nurture sequences are versioned data, like scoring rules: a cadence of email and WhatsApp
- * messages stored as JSON, checked by parseNurtureSequence and planned by planSequence inside
+ * Nurture sequences are versioned data, like scoring rules: a cadence of email, WhatsApp and
+ * SMS messages stored as JSON, checked by parseNurtureSequence and planned by planSequence inside
  * the journey workflow. Planning depends only on the sequence, the start instant and the
  * options passed in, so replaying a journey plans the same messages at the same instants.
  */
 
-export const SEQUENCE_CHANNELS = ['email', 'whatsapp'] as const
+/*
+ * Each is also a consent channel (domain/lead/lead-capture.ts CONTACT_CHANNELS): a step goes
+ * out only on a channel the person consented to. SMS is promotional under TRAI's rules, so a
+ * number on the DND registry gets none (domain/consent/consent.rules.ts).
+ */
+export const SEQUENCE_CHANNELS = ['email', 'whatsapp', 'sms'] as const
 export type SequenceChannel = (typeof SEQUENCE_CHANNELS)[number]
 
 export interface SequenceStep {
@@ -149,8 +154,11 @@ export interface PlannedStep {
 }
 
 export interface PlanOptions {
-  /** Channels the lead may be messaged on (consent, DND and connected senders decided by the caller). */
-  channels: Record<SequenceChannel, boolean>
+  /**
+   * Channels the lead may be messaged on (consent and DND decided by the caller). A channel
+   * left out is not allowed: journeys that started before SMS existed carry no `sms` flag.
+   */
+  channels: Partial<Record<SequenceChannel, boolean>>
   /** The zones the lead may be in; see nextAllowedSendTime. */
   zones: readonly string[]
   quietHours: QuietHours

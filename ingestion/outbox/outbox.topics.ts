@@ -15,6 +15,8 @@ export interface OutboxTopics {
     leadId: string
     email: boolean
     whatsapp: boolean
+    /** Absent from events written before SMS steps existed. */
+    sms?: boolean
     reason: string
     at: string
   }

@@ -25,7 +25,7 @@ const OWNERS = [
   { id: 'owner-b', weight: 1 },
   { id: 'owner-c', weight: 2 },
   { id: 'owner-d', weight: 3 },
-  { id: 'owner-e', weight: 3 },
+  { id: 'owner-e', weight: 4 },
 ]
 const AWAY = 'owner-away'
 const FULL = 'owner-full'

@@ -31,7 +31,7 @@ type History = {
       consentStatus: string
       dnd: boolean
       optOutAt: string | null
-      marketing: { email: boolean; whatsapp: boolean }
+      marketing: { email: boolean; whatsapp: boolean; sms: boolean }
     }[]
     contacts: unknown[]
   }
@@ -87,7 +87,12 @@ it('lists every consent change in order, with the opt-out and DND state now', as
   expect(h.records.map((r) => r.at)).toEqual([...h.records.map((r) => r.at)].sort())
   expect(h.records.at(-1)!.dnd).toBe(true)
   expect(h.current.leads).toMatchObject([
-    { leadId: id, consentStatus: 'granted', dnd: true, marketing: { email: true, whatsapp: false } },
+    {
+      leadId: id,
+      consentStatus: 'granted',
+      dnd: true,
+      marketing: { email: true, whatsapp: false, sms: false },
+    },
   ])
 })
 

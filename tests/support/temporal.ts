@@ -47,6 +47,8 @@ export async function startTestWorker(options: {
   taskQueue: string
   address?: string
   activityOverrides?: Partial<ActivityDeps>
+  /** Another build of the workflows (a frozen earlier version, to deploy a new one mid-flight). */
+  workflowBundle?: { code: string }
 }): Promise<TestWorker> {
   installTemporalRuntime(silentLog)
   const address = options.address ?? inject('temporalAddress')
@@ -62,7 +64,7 @@ export async function startTestWorker(options: {
     temporal: client,
     log: silentLog,
     taskQueue: options.taskQueue,
-    workflowBundle: await workflowBundle(),
+    workflowBundle: options.workflowBundle ?? (await workflowBundle()),
     ...(options.activityOverrides ? { activityOverrides: options.activityOverrides } : {}),
   })
   const running = runtime.run()

@@ -8,7 +8,11 @@ import { problemResponses } from '../../schemas/problem.schema.js'
 const VersionCounts = Type.Object(
   {
     running: Type.Integer({ description: 'Lead journeys running now.' }),
-    byVersion: Type.Array(Type.Object({ version: Type.String(), running: Type.Integer() })),
+    byVersion: Type.Array(Type.Object({ version: Type.String(), running: Type.Integer() }), {
+      description:
+        'Versions with journeys running, oldest first: 1 records its start and waits (upgrading at its next ' +
+        'event), 2 runs the playbook, 3 also re-routes a missed first contact to the next owner.',
+    }),
     byStage: Type.Array(Type.Object({ stage: Type.String(), running: Type.Integer() })),
   },
   { title: 'JourneyCounts' },

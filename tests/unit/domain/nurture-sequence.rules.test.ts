@@ -142,13 +142,13 @@ describe('parseNurtureSequence', () => {
     ['a step without an id', { ...step('x', 1), id: '' }, ['steps[1].id must be a non-empty string']],
     [
       'an unknown channel',
-      { ...step('x', 1), channel: 'sms' },
-      ['steps[1].channel must be one of email, whatsapp'],
+      { ...step('x', 1), channel: 'phone' },
+      ['steps[1].channel must be one of email, whatsapp, sms'],
     ],
     [
       'a channel in the wrong case',
       { ...step('x', 1), channel: 'Email' },
-      ['steps[1].channel must be one of email, whatsapp'],
+      ['steps[1].channel must be one of email, whatsapp, sms'],
     ],
     ['a blank template', { ...step('x', 1), template: '' }, ['steps[1].template must be a non-empty string']],
     [
@@ -205,7 +205,7 @@ describe('parseNurtureSequence', () => {
       'version must be at least 1',
       'steps[0] must be an object',
       'steps[1].extra is not allowed',
-      'steps[1].channel must be one of email, whatsapp',
+      'steps[1].channel must be one of email, whatsapp, sms',
       'steps[1].template must be a non-empty string',
       'steps[1].afterHours must be at least 0',
       'steps[2].id "a" is already used by steps[1]',
@@ -289,6 +289,28 @@ describe('planSequence', () => {
     expect(
       planSequence(DEFAULT_NURTURE_SEQUENCE, start, options({ channels: { email: false, whatsapp: false } })),
     ).toEqual([])
+  })
+
+  it('plans SMS steps only when the sms channel is allowed, and treats a missing flag as not allowed', () => {
+    const start = '2026-01-15T04:30:00.000Z'
+    const mixed = sequenceOf(step('mail', 0), step('text', 1, 'sms'), step('wa', 2, 'whatsapp'))
+    const all = { email: true, whatsapp: true, sms: true }
+    expect(planSequence(mixed, start, options({ channels: all })).map((p) => [p.stepId, p.channel])).toEqual([
+      ['mail', 'email'],
+      ['text', 'sms'],
+      ['wa', 'whatsapp'],
+    ])
+    expect(
+      planSequence(mixed, start, options({ channels: { ...all, sms: false } })).map((p) => p.stepId),
+    ).toEqual(['mail', 'wa'])
+    // A journey that started before SMS existed carries { email, whatsapp } only.
+    expect(
+      planSequence(mixed, start, options({ channels: { email: true, whatsapp: true } })).map((p) => p.stepId),
+    ).toEqual(['mail', 'wa'])
+  })
+
+  it('accepts sms steps in a stored sequence', () => {
+    expect(issuesOf({ id: 's', version: 1, steps: [step('a', 0, 'sms')] })).toEqual([])
   })
 
   it('orders by due time, not by position in the sequence', () => {

@@ -4,6 +4,7 @@ import type { createJourneyActivities } from '../../../activities/journey.activi
 import type { createNurtureActivities } from '../../../activities/nurture.activities.js'
 import type { JourneyContext } from '../../../activities/journey.activities.js'
 import { DEFAULT_JOURNEY_POLICY, type JourneyPolicy } from '../../../domain/journey/journey-policy.js'
+import type { SlaReroute, SlaRerouteResult } from '../../../crm/lead-reroute.js'
 import { NEVER_QUIET } from './policies.js'
 
 /** The activities the lead journey and the account lifecycle call (post-sales workflows have their own tests). */
@@ -29,6 +30,8 @@ export interface FakeOptions {
   policy?: Partial<JourneyPolicy>
   /** convertLeadToAccount throws what this returns (nothing: it converts). */
   conversionError?: () => Error | undefined
+  /** What rerouteSdrTask answers (default: nobody else is eligible, so the journey escalates). */
+  reroute?: (input: SlaReroute) => SlaRerouteResult
 }
 
 export function fakeActivities(options: FakeOptions = {}) {
@@ -80,6 +83,10 @@ export function fakeActivities(options: FakeOptions = {}) {
         escalationTaskId: `00000000-0000-7000-9000-${input.taskId.slice(-12)}`,
         escalatedToId: 'manager-1',
       }
+    },
+    async rerouteSdrTask(input) {
+      record('rerouteSdrTask', input)
+      return options.reroute?.(input) ?? { outcome: 'not_rerouted' as const, reason: 'nobody else eligible' }
     },
     async saveQualification(input) {
       record('saveQualification', input)

@@ -1,7 +1,9 @@
+import { useSession } from '../../auth/session'
 import { Page } from '../../ui/page'
 import { AttributionPanel } from './attribution-panel'
 import { ForecastPanel } from './forecast-panel'
 import { FunnelPanel } from './funnel-panel'
+import { JourneyVersionsPanel } from './journey-versions-panel'
 import { PeriodControl, ReportScopeNote, usePeriod } from './period-control'
 import type { FunnelReport } from './report.types'
 import { SdrPanel } from './sdr-panel'
@@ -11,9 +13,11 @@ import './dashboards.css'
 /**
  * Dashboards for managers and marketing: the lead funnel, the forecast, attribution and
  * SDR performance, all over one period. The API applies the role's report scope; the note
- * says which, with the period it used.
+ * says which, with the period it used. Roles that may read journeys also see how many run on
+ * each workflow version now (not a period report: it is where a deploy stands).
  */
 export default function DashboardsPage() {
+  const { can } = useSession()
   const { choice, query, setChoice } = usePeriod()
   // The funnel's answer (shared with its panel through the query cache) says what was applied.
   const applied = useReport<FunnelReport>('funnel', query).data
@@ -28,6 +32,7 @@ export default function DashboardsPage() {
       </div>
       <AttributionPanel period={query} />
       <SdrPanel period={query} />
+      {can('journey') ? <JourneyVersionsPanel /> : null}
     </Page>
   )
 }
