@@ -1,5 +1,5 @@
 import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/common'
-import { temporal } from '@temporalio/proto'
+import proto from '@temporalio/proto'
 import type { Config } from '../config.js'
 import type { Db } from '../database/prisma.js'
 import { open, payloadMasterKey, PayloadKeyStore, seal, subjectOfWorkflow } from './payload-keys.js'
@@ -17,6 +17,8 @@ export const ENCRYPTED_ENCODING = 'binary/encrypted'
 export const KEY_ID_METADATA = 'encryption-key-id'
 const CIPHER_METADATA = 'encryption-cipher'
 const CIPHER = 'AES-256-GCM'
+// The package is CommonJS: Node's ESM loader cannot see its named exports.
+const { Payload: PayloadProto } = proto.temporal.api.common.v1
 
 const text = (bytes: Uint8Array | null | undefined) =>
   bytes ? Buffer.from(bytes).toString('utf8') : undefined
@@ -46,7 +48,7 @@ export class PersonKeyPayloadCodec implements PayloadCodec {
         [KEY_ID_METADATA]: Buffer.from(keyId),
         [CIPHER_METADATA]: Buffer.from(CIPHER),
       },
-      data: seal(key, temporal.api.common.v1.Payload.encode(payload).finish(), keyId),
+      data: seal(key, PayloadProto.encode(payload).finish(), keyId),
     }))
   }
 
@@ -64,7 +66,7 @@ export class PersonKeyPayloadCodec implements PayloadCodec {
     const keyId = keyIdOf(payload)
     const found = keyId ? await this.keys.byId(keyId) : null
     if (!found?.key || !keyId || !payload.data) return null
-    return temporal.api.common.v1.Payload.decode(open(found.key, payload.data, keyId))
+    return PayloadProto.decode(open(found.key, payload.data, keyId))
   }
 
   private async decodeOne(payload: Payload): Promise<Payload> {

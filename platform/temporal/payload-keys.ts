@@ -12,6 +12,8 @@ import type { Db, Tx } from '../database/prisma.js'
  */
 
 const MASTER_FILE = 'payload-master.secret'
+/** Keys a process keeps at most: a worker serving many journeys must not grow without bound. */
+const MAX_CACHED_KEYS = 20_000
 const IV_BYTES = 12
 const TAG_BYTES = 16
 
@@ -144,8 +146,15 @@ export class PayloadKeyStore {
     const value = { subject: row.subject, keyId: row.key_id, key }
     const entry = { value, until: this.now() + this.cacheMs }
     if (this.cacheMs > 0) {
+      this.bySubject.delete(row.subject)
       this.bySubject.set(row.subject, entry)
       this.byKeyId.set(row.key_id, entry)
+      // Maps keep insertion order: the first entries are the least recently loaded.
+      for (const [subject, old] of this.bySubject) {
+        if (this.bySubject.size <= MAX_CACHED_KEYS) break
+        this.bySubject.delete(subject)
+        this.byKeyId.delete(old.value.keyId)
+      }
     }
     return value
   }
