@@ -3,15 +3,18 @@ import { RULE_SET_KINDS } from '../../ingestion/rules/rule-sets.js'
 import { EVALUATION_MAX_DAYS } from '../../ingestion/rules/evaluate-draft.js'
 
 export const KindParams = Type.Object({ kind: Type.Enum([...RULE_SET_KINDS]) })
+/** A stored version number: rule_set.version is a PostgreSQL integer. */
+const StoredVersion = (description?: string) =>
+  Type.Integer({ minimum: 1, maximum: 2_147_483_647, ...(description ? { description } : {}) })
 /** The kinds that make per-lead decisions, and so can be evaluated against past leads. */
 export const DecidingKindParams = Type.Object({ kind: Type.Enum(['scoring', 'assignment']) })
 export const VersionParams = Type.Object({
   kind: Type.Enum([...RULE_SET_KINDS]),
-  version: Type.Integer({ minimum: 1 }),
+  version: StoredVersion(),
 })
 export const DecidingVersionParams = Type.Object({
   kind: Type.Enum(['scoring', 'assignment']),
-  version: Type.Integer({ minimum: 1 }),
+  version: StoredVersion(),
 })
 
 export const Definition = Type.Record(Type.String(), Type.Unknown())
@@ -68,9 +71,7 @@ export const EvaluateBody = Type.Object(
   {
     ...EvaluationWindow,
     definition: Type.Optional(Definition),
-    version: Type.Optional(
-      Type.Integer({ minimum: 1, description: 'A stored version, instead of a definition.' }),
-    ),
+    version: Type.Optional(StoredVersion('A stored version, instead of a definition.')),
   },
   { additionalProperties: false },
 )

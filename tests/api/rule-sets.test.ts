@@ -80,6 +80,24 @@ describe('/v1/rule-sets', () => {
     const res = await ctx.app.inject({ method: 'GET', url: '/v1/rule-sets/pricing' })
     expect(res.statusCode).toBe(400)
   })
+
+  it('refuses a version number beyond what PostgreSQL stores as a bad path, not a 500 (found by the fuzzer)', async () => {
+    const huge = '534496061095363383898409009152'
+    for (const url of [
+      `/v1/rule-sets/assignment/drafts/${huge}/evaluate`,
+      `/v1/rule-sets/scoring/drafts/2147483648/activate`,
+    ]) {
+      const res = await ctx.app.inject({ method: 'POST', url, payload: { days: 7 } })
+      expect(res.statusCode, url).toBe(400)
+      expect(res.headers['content-type']).toContain('application/problem+json')
+    }
+    const body = await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/rule-sets/scoring/evaluate',
+      payload: { version: 2147483648 },
+    })
+    expect(body.statusCode).toBe(422)
+  })
 })
 
 const SCORING = {
