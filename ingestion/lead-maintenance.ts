@@ -20,6 +20,7 @@ import {
   deliveryActivityKey,
   type Delivery,
   type DeliveryOutcome,
+  type DeliveryRecord,
 } from './inbound-delivery.js'
 import type { Prisma } from '../generated/prisma/client.js'
 import { fieldChanges } from '../platform/audit.js'
@@ -40,6 +41,21 @@ export interface LeadMaintenanceDeps {
 }
 
 /** Manual dedupe decisions and edits: each one transactional and recorded as a decision. */
+/**
+ * A redelivered engagement's answer: the first delivery's result. That may be a capture's
+ * (the first delivery made the lead): the ledger row's own lead and activity keep the
+ * answer's ids right whichever path the first delivery took.
+ */
+export function engagementReplay(earlier: DeliveryRecord<unknown>): EngagementResult {
+  const first = earlier.result as EngagementResult
+  return {
+    ...first,
+    leadId: earlier.leadId ?? first.leadId,
+    activityId: earlier.activityId ?? first.activityId,
+    duplicate: true,
+  }
+}
+
 export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
   const clock = deps.clock ?? (() => new Date())
 
@@ -275,18 +291,7 @@ export function createLeadMaintenance(deps: LeadMaintenanceDeps) {
         const delivery = options.delivery
           ? await claimDelivery<EngagementResult>(tx, options.delivery, clock())
           : undefined
-        // A replay answers with the first delivery's result. That may be a capture's (the
-        // first delivery made the lead): the ledger row's own lead and activity keep the
-        // answer's ids right whichever path the first delivery took.
-        if (delivery?.earlier) {
-          const { earlier } = delivery
-          return {
-            ...earlier.result,
-            leadId: earlier.leadId ?? earlier.result.leadId,
-            activityId: earlier.activityId ?? earlier.result.activityId,
-            duplicate: true,
-          }
-        }
+        if (delivery?.earlier) return engagementReplay(delivery.earlier)
         const found = (await lockLeads(tx, [id])).get(id)
         if (!found) throw new NotFoundError('lead', id)
         const lead = found.duplicateOfId

@@ -2,13 +2,14 @@ import { matchKeys } from '../../domain/dedupe/match-keys.rules.js'
 import type { Actor, LeadCapture } from '../../domain/lead/lead-capture.js'
 import { normaliseCapture } from '../../domain/lead/normalise.rules.js'
 import type { EngagementEvent } from '../../domain/scoring/scoring-rules.js'
-import { replayDelivery, type Delivery, type DeliveryRecord } from '../../ingestion/inbound-delivery.js'
-import type {
-  ConsentChange,
-  ConsentChangeResult,
-  EngagementActivity,
-  EngagementResult,
-  LeadMaintenance,
+import { replayDelivery, type Delivery } from '../../ingestion/inbound-delivery.js'
+import {
+  engagementReplay,
+  type ConsentChange,
+  type ConsentChangeResult,
+  type EngagementActivity,
+  type EngagementResult,
+  type LeadMaintenance,
 } from '../../ingestion/lead-maintenance.js'
 import {
   captureReplay,
@@ -126,17 +127,6 @@ export function createIntake(deps: IntakeDeps): Intake {
 
   const replayed = (d: DeliveryOptions, body: unknown) =>
     replayDelivery<unknown>(deps.db, delivery(d, body), deps.clock())
-
-  /** An engagement's replay answer (ingestion/lead-maintenance.ts gives the same in its transaction). */
-  const engagementReplay = (earlier: DeliveryRecord<unknown>): EngagementResult => {
-    const first = earlier.result as EngagementResult
-    return {
-      ...first,
-      leadId: earlier.leadId ?? first.leadId,
-      activityId: earlier.activityId ?? first.activityId,
-      duplicate: true,
-    }
-  }
 
   const engagement: Intake['engagement'] = async (leadId, event, occurredAt, d, activity) => {
     const earlier = await replayed(d, d.raw)
